@@ -1,0 +1,189 @@
+import {Command, type Interfaces} from '@oclif/core'
+
+import {type ColumnDef, describeColumns, parseColumns} from './columns/index.js'
+import {INTERNAL_ERROR_EXIT, ProcError, UsageError} from './core/errors.js'
+import type {Selectors} from './core/select.js'
+import {parseSort, type SortKey} from './core/sort.js'
+import {parseDuration} from './core/units.js'
+import {type Format, render} from './output/render.js'
+
+// oclif's own parse() bounds, which @oclif/core does not export by name.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlagOutput = {[name: string]: any}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ArgOutput = {[name: string]: any}
+
+const PID_MAX = 4_194_304
+
+/** One line: oclif's parse errors span several. */
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('See more help with'))
+    .join(' ')
+}
+
+/** Parse a process id the way kill(1) should: a positive decimal integer no larger than pid_max. */
+export function parsePid(text: string, flag: string): number {
+  const t = text.trim()
+  if (!/^[1-9]\d*$/.test(t) || Number(t) > PID_MAX) throw new UsageError(`${flag}: '${text}' is not a process id`)
+  return Number(t)
+}
+
+function parseCount(text: string, flag: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag}: '${text}' is not a non-negative integer`)
+  return Number(text)
+}
+
+export interface OutputFlags {
+  columns?: string
+  format?: string
+  header: boolean
+  json: boolean
+  limit?: string
+  sort?: string
+}
+
+export interface SelectorFlags {
+  'include-self': boolean
+  match?: string[]
+  name?: string[]
+  'older-than'?: string
+  pid?: string[]
+  ppid?: string[]
+  session?: string[]
+  state?: string[]
+  tty?: string[]
+  user?: string[]
+  where?: string
+  'younger-than'?: string
+}
+
+export interface OutputPlan {
+  format: Format
+  columns: ColumnDef[]
+  explicitColumns: boolean
+  header: boolean
+  sort: SortKey[]
+  limit?: number
+}
+
+/**
+ * The base of every proc command: one-line errors with the contracted exit codes,
+ * quiet exit on a closed stdout, and the shared parsing of selector and output flags.
+ */
+export abstract class ProcCommand extends Command {
+  /** Exit code for usage errors (spawn uses 125, like timeout(1)). */
+  protected usageExitCode = 2
+
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    // this.exit() throws an ExitError that oclif must see.
+    if (error.oclif?.exit !== undefined && /^EEXIT/.test(error.message)) throw error
+    let code: number
+    let message: string
+    if (error instanceof UsageError) {
+      code = this.usageExitCode
+      message = error.message
+    } else if (error instanceof ProcError) {
+      code = error.exitCode
+      message = error.message
+    } else {
+      code = INTERNAL_ERROR_EXIT
+      message = `internal error: ${error.message}`
+    }
+
+    process.stderr.write(`proc ${this.id ?? ''}: ${oneLine(message)}\n`.replace(' :', ':'))
+    if (/(^|,)proc/.test(process.env.DEBUG ?? '')) process.stderr.write(`${error.stack}\n`)
+    process.exitCode = code
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    // `proc list | head -1`: the reader went away; that is not an error.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+      throw error
+    })
+  }
+
+  /** this.parse, with every parsing failure turned into a one-line usage error. */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv)
+    } catch (error) {
+      if (error instanceof ProcError) throw error
+      throw new UsageError(oneLine((error as Error).message))
+    }
+  }
+
+  protected selectorsFrom(flags: SelectorFlags, extraPids: string[] = []): Selectors {
+    const ints = (list: string[] | undefined, flag: string) => list?.map((p) => parsePid(p, flag))
+    const pids = [...(ints(flags.pid, '--pid') ?? []), ...extraPids.map((p) => parsePid(p, 'pid argument'))]
+    return {
+      includeSelf: flags['include-self'],
+      match: flags.match,
+      name: flags.name?.flatMap((n) => (/^\/.*\/[a-z]*$/s.test(n) ? [n] : n.split(','))),
+      olderThanMs: flags['older-than'] === undefined ? undefined : parseDuration(flags['older-than'], '--older-than'),
+      pid: pids.length > 0 ? pids : undefined,
+      ppid: flags.ppid?.map((p) => parseCount(p, '--ppid')),
+      session: flags.session?.map((p) => parseCount(p, '--session')),
+      state: flags.state,
+      tty: flags.tty,
+      user: flags.user,
+      where: flags.where,
+      youngerThanMs: flags['younger-than'] === undefined ? undefined : parseDuration(flags['younger-than'], '--younger-than'),
+    }
+  }
+
+  /** Validate the output flags. Returns undefined when `--columns help` was answered. */
+  protected outputPlan(flags: OutputFlags, defaults: {machine: readonly ColumnDef[]; sort: string; table: string}): OutputPlan | undefined {
+    if (flags.columns?.trim() === 'help') {
+      this.write(describeColumns() + '\n')
+      return undefined
+    }
+
+    const format: Format = flags.json ? 'json' : ((flags.format as Format | undefined) ?? 'table')
+    const explicitColumns = flags.columns !== undefined
+    const columns = explicitColumns
+      ? parseColumns(flags.columns!)
+      : format === 'table'
+        ? parseColumns(defaults.table)
+        : [...defaults.machine]
+    return {
+      columns,
+      explicitColumns,
+      format,
+      header: flags.header,
+      limit: flags.limit === undefined ? undefined : parseCount(flags.limit, '--limit'),
+      sort: parseSort(flags.sort ?? defaults.sort),
+    }
+  }
+
+  protected async print(records: readonly object[], plan: OutputPlan): Promise<void> {
+    const tty = Boolean(process.stdout.isTTY)
+    const text = await render(records, {
+      color: useColor(tty),
+      columns: plan.columns,
+      format: plan.format,
+      header: plan.header,
+      project: plan.explicitColumns,
+      width: tty ? process.stdout.columns : undefined,
+    })
+    this.write(text)
+  }
+
+  protected write(text: string): void {
+    if (text !== '') process.stdout.write(text)
+  }
+}
+
+/** Colour only on a TTY; NO_COLOR turns it off, FORCE_COLOR (not 0) turns it on. */
+export function useColor(tty: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false'
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
+  return tty
+}

@@ -1,0 +1,119 @@
+import {formatBytes, formatCpuTime, formatElapsed} from '../core/units.js'
+import {FIELDS} from '../core/process-info.js'
+import {defineColumn, getColumn} from './registry.js'
+
+/** The columns of the core record, one definition each, in schema order. */
+
+const n = (v: unknown) => String(v)
+
+function formatStart(value: unknown): string {
+  const d = new Date(String(value))
+  const now = new Date()
+  const pad = (x: number) => String(x).padStart(2, '0')
+  if (d.toDateString() === now.toDateString()) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  const month = d.toLocaleString('en-US', {month: 'short'})
+  return d.getFullYear() === now.getFullYear() ? `${month} ${pad(d.getDate())}` : `${d.getFullYear()}`
+}
+
+defineColumn({description: 'process id', header: 'PID', id: 'pid', kind: 'id'})
+defineColumn({description: 'parent process id', header: 'PPID', id: 'ppid', kind: 'id', needs: ['ppid']})
+defineColumn({aliases: ['pgrp'], description: 'process group id', header: 'PGID', id: 'pgid', kind: 'id', needs: ['pgid']})
+defineColumn({aliases: ['session'], description: 'session id', header: 'SID', id: 'sid', kind: 'id', needs: ['sid']})
+defineColumn({description: 'controlling terminal (pts/0, tty1), null if none', header: 'TTY', id: 'tty', kind: 'string', needs: ['tty']})
+defineColumn({
+  aliases: ['stat', 's'],
+  description: 'state: R running, S sleeping, D disk wait, Z zombie, T stopped, t traced, I idle, X dead',
+  header: 'S',
+  id: 'state',
+  kind: 'string',
+  needs: ['state'],
+})
+defineColumn({aliases: ['comm'], description: 'process name (comm, extended from argv[0] when cut at 15 bytes)', header: 'NAME', id: 'name', kind: 'string', needs: ['name']})
+defineColumn({description: 'executable path, null when denied or gone', header: 'EXE', id: 'exe', kind: 'string', needs: ['exe']})
+defineColumn({
+  aliases: ['cmd', 'args', 'cmdline'],
+  description: 'full command line; [name] for zombies and kernel threads',
+  header: 'COMMAND',
+  id: 'command',
+  kind: 'string',
+  needs: ['command'],
+})
+defineColumn({
+  description: 'argument vector (JSON array in CSV)',
+  format: (v) => (v as string[]).join(' '),
+  header: 'ARGV',
+  id: 'argv',
+  kind: 'list',
+  needs: ['argv'],
+})
+defineColumn({description: 'effective user name', header: 'USER', id: 'user', kind: 'string', needs: ['user']})
+defineColumn({aliases: ['euid'], description: 'effective user id', header: 'UID', id: 'uid', kind: 'id', needs: ['uid']})
+defineColumn({aliases: ['egid'], description: 'effective group id', header: 'GID', id: 'gid', kind: 'id', needs: ['gid']})
+defineColumn({
+  aliases: ['start', 'lstart'],
+  description: 'start time, ISO-8601 UTC (table: local time today, else date)',
+  format: formatStart,
+  header: 'START',
+  id: 'startTime',
+  kind: 'time',
+  needs: ['startTime'],
+})
+defineColumn({
+  description: 'start time in clock ticks since boot (with bootId, the identity of a process)',
+  format: n,
+  header: 'TICKS',
+  id: 'startTicks',
+  kind: 'count',
+  needs: ['startTicks'],
+})
+defineColumn({description: 'boot id of the machine the record was read on', header: 'BOOT', id: 'bootId', kind: 'string', needs: ['bootId']})
+defineColumn({
+  aliases: ['elapsed', 'etime', 'age'],
+  description: 'time since the process started, milliseconds (table: [[dd-]hh:]mm:ss)',
+  format: (v) => formatElapsed(v as number),
+  header: 'ELAPSED',
+  id: 'elapsedMs',
+  kind: 'duration',
+  needs: ['elapsedMs'],
+})
+defineColumn({
+  aliases: ['time', 'cputime'],
+  description: 'user + system CPU time, milliseconds (table: [dd-]hh:mm:ss)',
+  format: (v) => formatCpuTime(v as number),
+  header: 'TIME',
+  id: 'cpuTimeMs',
+  kind: 'cputime',
+  needs: ['cpuTimeMs'],
+})
+defineColumn({
+  aliases: ['cpu', 'pcpu', '%cpu'],
+  description: 'CPU use in percent of one core: over the lifetime (like ps), or over --sample (like top)',
+  format: (v) => (v as number).toFixed(1),
+  header: '%CPU',
+  id: 'cpuPercent',
+  kind: 'percent',
+  needs: ['cpuPercent'],
+})
+defineColumn({
+  aliases: ['rss', 'rsz'],
+  description: 'resident memory, bytes (table: K/M/G, powers of 1024)',
+  format: (v) => formatBytes(v as number),
+  header: 'RSS',
+  id: 'rssBytes',
+  kind: 'bytes',
+  needs: ['rssBytes'],
+})
+defineColumn({
+  aliases: ['vsz', 'vsize'],
+  description: 'virtual memory size, bytes (table: K/M/G, powers of 1024)',
+  format: (v) => formatBytes(v as number),
+  header: 'VSZ',
+  id: 'vszBytes',
+  kind: 'bytes',
+  needs: ['vszBytes'],
+})
+defineColumn({aliases: ['nlwp', 'thcount'], description: 'number of threads', header: 'THR', id: 'threads', kind: 'count', needs: ['threads']})
+defineColumn({aliases: ['ni'], description: 'nice value (-20 high priority .. 19 low)', header: 'NI', id: 'nice', kind: 'count', needs: ['nice']})
+
+/** The columns of every core field, in schema order: what JSON, NDJSON and CSV carry by default. */
+export const processColumns = FIELDS.map((f) => getColumn(f))

@@ -1,0 +1,171 @@
+import {UsageError} from './errors.js'
+import type {Field, ProcessInfo} from './process-info.js'
+import {compileWhere} from './where.js'
+
+/**
+ * Selecting processes, shared by every command. Different selectors AND together;
+ * repeated values of one selector OR (like pgrep).
+ */
+export interface Selectors {
+  pid?: number[]
+  ppid?: number[]
+  user?: string[]
+  name?: string[]
+  match?: string[]
+  state?: string[]
+  olderThanMs?: number
+  youngerThanMs?: number
+  tty?: string[]
+  session?: number[]
+  where?: string
+  /** Include proc's own process (excluded by default, like pgrep). */
+  includeSelf?: boolean
+}
+
+export interface Selection {
+  test(record: ProcessInfo): boolean
+  /** Fields the tests read. */
+  needs: Set<Field>
+  /** True when any selector was given. */
+  active: boolean
+}
+
+const STATE_NAMES: Record<string, string> = {
+  dead: 'X',
+  disk: 'D',
+  idle: 'I',
+  running: 'R',
+  sleeping: 'S',
+  stopped: 'T',
+  traced: 't',
+  zombie: 'Z',
+}
+
+/** Parse a user-supplied regex; a bad one is a usage error naming the flag. */
+export function parseRegex(source: string, flag: string, flags = ''): RegExp {
+  try {
+    return new RegExp(source, flags)
+  } catch (error) {
+    throw new UsageError(`${flag}: invalid regex '${source}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`)
+  }
+}
+
+/** `--name` pattern: /regex/flags, a glob with * ? [...], or an exact name. */
+export function namePattern(pattern: string): (name: string) => boolean {
+  const re = /^\/(.*)\/([a-z]*)$/s.exec(pattern)
+  if (re) {
+    const regex = parseRegex(re[1], '--name', re[2])
+    return (name) => regex.test(name)
+  }
+
+  if (/[*?[]/.test(pattern)) {
+    let source = ''
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]
+      if (c === '*') source += '.*'
+      else if (c === '?') source += '.'
+      else if (c === '[') {
+        const end = pattern.indexOf(']', i + 2)
+        if (end < 0) throw new UsageError(`--name: unclosed '[' in glob '${pattern}'`)
+        const body = pattern.slice(i + 1, end).replace(/^!/, '^').replaceAll('\\', '\\\\')
+        source += `[${body}]`
+        i = end
+      } else source += c.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&')
+    }
+
+    const regex = parseRegex(`^${source}$`, '--name', 's')
+    return (name) => regex.test(name)
+  }
+
+  return (name) => name === pattern
+}
+
+function stateLetter(value: string): string {
+  const named = STATE_NAMES[value.toLowerCase()]
+  if (named) return named
+  if (/^[A-Za-z]$/.test(value)) return value
+  throw new UsageError(`--state: unknown state '${value}' (use a letter such as R S D Z T, or running, sleeping, zombie...)`)
+}
+
+/** Build the test for a set of selectors. All parsing errors surface here, before any work. */
+export function buildSelection(selectors: Selectors, selfPid = process.pid): Selection {
+  const tests: Array<(r: ProcessInfo) => boolean> = []
+  const needs = new Set<Field>()
+  const need = (...fields: Field[]) => {
+    for (const f of fields) needs.add(f)
+  }
+
+  if (selectors.pid?.length) {
+    const set = new Set(selectors.pid)
+    tests.push((r) => set.has(r.pid))
+  }
+
+  if (selectors.ppid?.length) {
+    const set = new Set(selectors.ppid)
+    need('ppid')
+    tests.push((r) => r.ppid !== null && set.has(r.ppid))
+  }
+
+  if (selectors.session?.length) {
+    const set = new Set(selectors.session)
+    need('sid')
+    tests.push((r) => r.sid !== null && set.has(r.sid))
+  }
+
+  if (selectors.user?.length) {
+    const names = new Set(selectors.user.filter((u) => !/^\d+$/.test(u)))
+    const uids = new Set(selectors.user.filter((u) => /^\d+$/.test(u)).map(Number))
+    need('user', 'uid')
+    tests.push((r) => (r.uid !== null && uids.has(r.uid)) || (r.user !== null && names.has(r.user)))
+  }
+
+  if (selectors.name?.length) {
+    const matchers = selectors.name.map((p) => namePattern(p))
+    need('name')
+    tests.push((r) => r.name !== null && matchers.some((m) => m(r.name!)))
+  }
+
+  if (selectors.match?.length) {
+    const regexes = selectors.match.map((m) => parseRegex(m, '--match'))
+    need('command')
+    tests.push((r) => r.command !== null && regexes.some((re) => re.test(r.command!)))
+  }
+
+  if (selectors.state?.length) {
+    const letters = new Set(selectors.state.map((s) => stateLetter(s)))
+    need('state')
+    tests.push((r) => r.state !== null && letters.has(r.state))
+  }
+
+  if (selectors.tty?.length) {
+    const ttys = new Set(selectors.tty.map((t) => (t === '?' || t === 'none' ? null : t.replace(/^\/dev\//, ''))))
+    need('tty')
+    tests.push((r) => ttys.has(r.tty))
+  }
+
+  if (selectors.olderThanMs !== undefined) {
+    const min = selectors.olderThanMs
+    need('elapsedMs')
+    tests.push((r) => r.elapsedMs !== null && r.elapsedMs >= min)
+  }
+
+  if (selectors.youngerThanMs !== undefined) {
+    const max = selectors.youngerThanMs
+    need('elapsedMs')
+    tests.push((r) => r.elapsedMs !== null && r.elapsedMs < max)
+  }
+
+  if (selectors.where !== undefined) {
+    const where = compileWhere(selectors.where)
+    for (const f of where.needs) needs.add(f)
+    tests.push((r) => where.test(r as unknown as Record<string, unknown>))
+  }
+
+  const active = tests.length > 0
+  if (!selectors.includeSelf) tests.unshift((r) => r.pid !== selfPid)
+  return {
+    active,
+    needs,
+    test: (r) => tests.every((t) => t(r)),
+  }
+}

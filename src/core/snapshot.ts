@@ -1,0 +1,39 @@
+import type {Field, ProcessInfo} from './process-info.js'
+import type {ProcessSource} from './sources/source.js'
+
+export interface SnapshotOptions {
+  fields: ReadonlySet<Field>
+  /** Measure cpuPercent over this interval (like top) instead of over the lifetime (like ps). */
+  sampleMs?: number
+  sleep?: (ms: number) => Promise<void>
+}
+
+const defaultSleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms)
+  })
+
+/** One consistent read of the process table, with cpuPercent sampled over an interval when asked. */
+export async function takeSnapshot(source: ProcessSource, options: SnapshotOptions): Promise<ProcessInfo[]> {
+  const {sampleMs} = options
+  if (!sampleMs || !options.fields.has('cpuPercent')) return source.list({fields: options.fields})
+
+  const fields = new Set<Field>([...options.fields, 'cpuTimeMs', 'startTicks'])
+  const first = await source.list({fields: new Set<Field>(['cpuTimeMs', 'startTicks'])})
+  const t0 = performance.now()
+  await (options.sleep ?? defaultSleep)(sampleMs)
+  const second = await source.list({fields})
+  const interval = performance.now() - t0
+  const before = new Map(first.map((r) => [r.pid, r]))
+  for (const r of second) {
+    if (r.cpuTimeMs === null) continue
+    const prev = before.get(r.pid)
+    const same = prev && prev.startTicks === r.startTicks && prev.cpuTimeMs !== null
+    // A process that started during the interval is measured from its start.
+    const used = same ? r.cpuTimeMs - prev.cpuTimeMs! : r.cpuTimeMs
+    const span = same ? interval : Math.min(interval, r.elapsedMs ?? interval)
+    r.cpuPercent = span > 0 ? Math.round((Math.max(0, used) / span) * 10_000) / 100 : 0
+  }
+
+  return second
+}

@@ -1,0 +1,175 @@
+import path from 'node:path'
+
+import {userNames} from '../../users.js'
+import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
+import type {ListOptions, ProcessSource} from '../source.js'
+import {parseCmdline, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
+
+/** Clock ticks per second of stat's time fields. Linux fixes USER_HZ at 100 on every architecture Node runs on. */
+export const CLOCK_TICKS = 100
+const MS_PER_TICK = 1000 / CLOCK_TICKS
+
+/** Fields that need /proc/PID/cmdline, /proc/PID/status or /proc/PID/exe; everything else comes from stat. */
+const CMDLINE_FIELDS: ReadonlySet<Field> = new Set<Field>(['argv', 'command'])
+const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(['gid', 'uid', 'user'])
+
+export interface ProcfsOptions {
+  /** Root of the proc file system; a fake tree in tests. */
+  root?: string
+  /** passwd(5) file for user names. */
+  passwd?: string
+  io?: ProcfsIo
+  /** Clock for startTime; tests pin it. */
+  now?: () => number
+}
+
+function anyOf(fields: ReadonlySet<Field>, set: ReadonlySet<Field>): boolean {
+  for (const f of fields) if (set.has(f)) return true
+  return false
+}
+
+/** The Linux source: reads only the files that the requested fields need. */
+export class ProcfsSource implements ProcessSource {
+  readonly id = 'procfs'
+  private readonly root: string
+  private readonly io: ProcfsIo
+  private readonly userName: (uid: number) => string
+  private readonly now: () => number
+
+  constructor(options: ProcfsOptions = {}) {
+    this.root = options.root ?? '/proc'
+    this.io = options.io ?? systemIo
+    this.userName = userNames(options.passwd)
+    this.now = options.now ?? Date.now
+  }
+
+  async list(options: ListOptions): Promise<ProcessInfo[]> {
+    return this.listSync(options.fields)
+  }
+
+  listSync(fields: ReadonlySet<Field>): ProcessInfo[] {
+    const entries = this.io.readdir(this.root)
+    if (isFailure(entries)) throw new Error(`cannot read ${this.root}`)
+    const ctx = this.context(fields)
+    const records: ProcessInfo[] = []
+    for (const entry of entries) {
+      const c = entry.charCodeAt(0)
+      if (c < 48 || c > 57) continue
+      const record = this.readProcess(entry, ctx)
+      if (record) records.push(record)
+    }
+
+    return records
+  }
+
+  /** Read one process; undefined when it does not exist (or vanished while being read). */
+  readOne(pid: number, fields: ReadonlySet<Field>): ProcessInfo | undefined {
+    return this.readProcess(String(pid), this.context(fields))
+  }
+
+  private context(fields: ReadonlySet<Field>) {
+    const uptime = this.readText('uptime')
+    return {
+      bootId: isFailure(uptime) ? null : this.bootId(),
+      nowMs: this.now(),
+      pageSize: fields.has('rssBytes') ? this.pageSize() : 4096,
+      uptimeMs: isFailure(uptime) ? undefined : parseUptime(uptime),
+      wantCmdline: anyOf(fields, CMDLINE_FIELDS),
+      wantExe: fields.has('exe'),
+      wantName: fields.has('name'),
+      wantStatus: anyOf(fields, STATUS_FIELDS),
+      wantUser: fields.has('user'),
+    }
+  }
+
+  private readProcess(entry: string, ctx: ReturnType<ProcfsSource['context']>): ProcessInfo | undefined {
+    const dir = this.root + '/' + entry
+    const statBuf = this.io.read(dir + '/stat')
+    if (isFailure(statBuf)) return undefined
+    const stat = parseStat(statBuf)
+    if (!stat) return undefined
+    const r = emptyRecord(stat.pid)
+    r.ppid = stat.ppid
+    r.pgid = stat.pgid
+    r.sid = stat.sid
+    r.tty = ttyName(stat.ttyNr)
+    r.state = stat.state
+    r.name = stat.name
+    r.startTicks = stat.startTicks
+    r.bootId = ctx.bootId
+    r.cpuTimeMs = (stat.utime + stat.stime) * MS_PER_TICK
+    r.rssBytes = stat.rssPages * ctx.pageSize
+    r.vszBytes = stat.vsize
+    r.threads = stat.threads
+    r.nice = stat.nice
+    if (ctx.uptimeMs !== undefined) {
+      r.elapsedMs = Math.max(0, ctx.uptimeMs - stat.startTicks * MS_PER_TICK)
+      r.startTime = new Date(ctx.nowMs - r.elapsedMs).toISOString()
+      r.cpuPercent = r.elapsedMs > 0 ? Math.round((r.cpuTimeMs / r.elapsedMs) * 10_000) / 100 : 0
+    }
+
+    // A file other than stat that says "no such file" may mean the process is gone, or only that
+    // the file is empty of meaning (a zombie's or a kernel thread's exe). Decide at the end.
+    let maybeGone = false
+    const note = (failure: Failure) => {
+      if (failure === VANISHED) maybeGone = true
+      return null
+    }
+
+    // comm is cut to 15 bytes; a longer name is recovered from argv[0], as psutil does.
+    if (ctx.wantCmdline || (ctx.wantName && Buffer.byteLength(stat.name) >= 15)) {
+      const buf = this.io.read(dir + '/cmdline')
+      if (isFailure(buf)) {
+        note(buf)
+      } else {
+        const argv = parseCmdline(buf)
+        r.argv = argv
+        r.command = argv.length > 0 ? argv.join(' ') : `[${stat.name}]`
+        if (argv.length > 0 && Buffer.byteLength(stat.name) >= 15) {
+          const base = path.basename(argv[0].split(' ')[0])
+          if (base.startsWith(stat.name)) r.name = base
+        }
+      }
+    }
+
+    if (ctx.wantStatus) {
+      const buf = this.io.read(dir + '/status')
+      const ids = isFailure(buf) ? note(buf) : parseStatusIds(buf.toString('latin1', 0, buf.length))
+      if (ids) {
+        r.uid = ids.uid
+        r.gid = ids.gid
+        if (ctx.wantUser) r.user = this.userName(ids.uid)
+      }
+    }
+
+    if (ctx.wantExe) {
+      const exe = this.io.readlink(dir + '/exe')
+      r.exe = isFailure(exe) ? note(exe) : exe
+    }
+
+    if (maybeGone) {
+      const again = this.io.read(dir + '/stat')
+      const still = isFailure(again) ? undefined : parseStat(again)
+      if (!still || still.startTicks !== stat.startTicks) return undefined
+    }
+
+    return r
+  }
+
+  private readText(file: string): string | Failure {
+    const buf = this.io.read(this.root + '/' + file)
+    return isFailure(buf) ? buf : buf.toString('utf8')
+  }
+
+  private bootId(): string | null {
+    const text = this.readText('sys/kernel/random/boot_id')
+    return isFailure(text) ? null : text.trim() || null
+  }
+
+  private pageSize(): number {
+    if (process.arch === 'x64' || process.arch === 'ia32') return 4096
+    const text = this.readText('self/smaps')
+    return (isFailure(text) ? undefined : parsePageSize(text)) ?? 4096
+  }
+}

@@ -1,0 +1,110 @@
+/** Pure parsers for /proc files. They take bytes or text and never touch the file system. */
+
+export interface StatFields {
+  pid: number
+  name: string
+  state: string
+  ppid: number
+  pgid: number
+  sid: number
+  ttyNr: number
+  utime: number
+  stime: number
+  nice: number
+  threads: number
+  startTicks: number
+  vsize: number
+  rssPages: number
+}
+
+const CLOSE_PAREN = 0x29
+const OPEN_PAREN = 0x28
+
+/**
+ * Parse /proc/PID/stat. The name (comm) may hold spaces, `(` and `)`, so the
+ * fields are taken after the LAST `)`. Returns undefined for malformed input.
+ */
+export function parseStat(buf: Buffer): StatFields | undefined {
+  const open = buf.indexOf(OPEN_PAREN)
+  const close = buf.lastIndexOf(CLOSE_PAREN)
+  if (open < 0 || close < open) return undefined
+  const pid = Number(buf.toString('latin1', 0, open).trim())
+  const f = buf.toString('latin1', close + 2, buf.length).split(' ')
+  if (f.length < 22 || !Number.isInteger(pid)) return undefined
+  // f[0] is field 3 (state) of proc(5)
+  const stat: StatFields = {
+    name: buf.toString('utf8', open + 1, close),
+    nice: Number(f[16]),
+    pgid: Number(f[2]),
+    pid,
+    ppid: Number(f[1]),
+    rssPages: Number(f[21]),
+    sid: Number(f[3]),
+    startTicks: Number(f[19]),
+    state: f[0],
+    stime: Number(f[12]),
+    threads: Number(f[17]),
+    ttyNr: Number(f[4]),
+    utime: Number(f[11]),
+    vsize: Number(f[20]),
+  }
+  return Number.isNaN(stat.startTicks) || Number.isNaN(stat.ppid) ? undefined : stat
+}
+
+/** /proc/PID/cmdline: NUL-separated arguments. Empty for zombies and kernel threads. */
+export function parseCmdline(buf: Buffer): string[] {
+  if (buf.length === 0) return []
+  const end = buf[buf.length - 1] === 0 ? buf.length - 1 : buf.length
+  return buf.toString('utf8', 0, end).split('\0')
+}
+
+export interface StatusIds {
+  uid: number
+  gid: number
+}
+
+/** Effective uid and gid from /proc/PID/status (the second number of the Uid: and Gid: lines, as ps shows). */
+export function parseStatusIds(text: string): StatusIds | undefined {
+  const uid = /\nUid:\s+\d+\s+(\d+)/.exec(text)
+  const gid = /\nGid:\s+\d+\s+(\d+)/.exec(text)
+  if (!uid || !gid) return undefined
+  return {gid: Number(gid[1]), uid: Number(uid[1])}
+}
+
+/** Terminal name from the tty_nr field of stat, like ps; null when there is none. */
+export function ttyName(ttyNr: number): string | null {
+  if (ttyNr === 0) return null
+  const major = (ttyNr >> 8) & 0xfff
+  const minor = (ttyNr & 0xff) | ((ttyNr >> 12) & 0xfff00)
+  if (major >= 136 && major <= 143) return `pts/${minor + (major - 136) * 256}`
+  if (major === 4) return minor < 64 ? `tty${minor}` : `ttyS${minor - 64}`
+  if (major === 5) return ['tty', 'console', 'ptmx'][minor] ?? `${major}:${minor}`
+  if (major === 188) return `ttyUSB${minor}`
+  if (major === 166) return `ttyACM${minor}`
+  return `${major}:${minor}`
+}
+
+/** /proc/uptime: seconds since boot (first number), to milliseconds. */
+export function parseUptime(text: string): number | undefined {
+  const seconds = Number.parseFloat(text)
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined
+}
+
+/** A user table: uid to name, from passwd(5) lines. */
+export function parsePasswd(text: string): Map<number, string> {
+  const users = new Map<number, string>()
+  for (const line of text.split('\n')) {
+    const parts = line.split(':')
+    if (parts.length < 3) continue
+    const uid = Number(parts[2])
+    if (parts[0] && Number.isInteger(uid) && !users.has(uid)) users.set(uid, parts[0])
+  }
+
+  return users
+}
+
+/** Page size from the first mapping in /proc/self/smaps ("KernelPageSize:  4 kB"). */
+export function parsePageSize(text: string): number | undefined {
+  const m = /KernelPageSize:\s+(\d+) kB/.exec(text)
+  return m ? Number(m[1]) * 1024 : undefined
+}

@@ -1,0 +1,52 @@
+import {emptyRecord, type ProcessInfo} from '../process-info.js'
+import {userNames} from '../users.js'
+import type {ListOptions, ProcessSource} from './source.js'
+
+/** What ps-list returns for one process (its ProcessDescriptor); every field but pid, name and ppid is optional. */
+export interface PsListDescriptor {
+  pid: number
+  name: string
+  ppid: number
+  cmd?: string
+  cpu?: number
+  memory?: number
+  uid?: number
+  path?: string
+  startTime?: Date
+}
+
+export type PsListFn = () => Promise<PsListDescriptor[]>
+
+/** Map one ps-list descriptor to the shared record. What ps-list cannot know stays null. */
+export function fromPsList(d: PsListDescriptor, nowMs: number, userName: (uid: number) => string): ProcessInfo {
+  const r = emptyRecord(d.pid)
+  r.ppid = d.ppid
+  r.name = d.name
+  r.command = d.cmd ?? null
+  r.cpuPercent = d.cpu ?? null
+  r.uid = d.uid ?? null
+  r.user = d.uid === undefined ? null : userName(d.uid)
+  // ps-list falls back to the (possibly cut) name when it has no path: only an absolute path is an exe.
+  r.exe = d.path?.startsWith('/') || /^[a-z]:\\/i.test(d.path ?? '') ? d.path! : null
+  if (d.startTime && !Number.isNaN(d.startTime.getTime())) {
+    r.startTime = d.startTime.toISOString()
+    r.elapsedMs = Math.max(0, nowMs - d.startTime.getTime())
+  }
+
+  return r
+}
+
+/** The portable source (macOS, Windows, or `--source ps-list`), on the ps-list package. */
+export class PsListSource implements ProcessSource {
+  readonly id = 'ps-list'
+
+  constructor(private readonly psList?: PsListFn) {}
+
+  async list(_options: ListOptions): Promise<ProcessInfo[]> {
+    const psList = this.psList ?? (await import('ps-list')).default
+    const descriptors = await psList()
+    const now = Date.now()
+    const userName = userNames()
+    return descriptors.map((d) => fromPsList(d, now, userName))
+  }
+}

@@ -1,0 +1,30 @@
+import {readFileSync} from 'node:fs'
+import {userInfo} from 'node:os'
+
+import {parsePasswd} from './sources/procfs/parse.js'
+
+/**
+ * uid -> user name, from passwd(5), read once and only when a name is needed.
+ * Like ps, a uid without an entry shows as the number itself.
+ */
+export function userNames(passwdPath = '/etc/passwd'): (uid: number) => string {
+  let users: Map<number, string> | undefined
+  return (uid) => {
+    if (!users) {
+      try {
+        users = parsePasswd(readFileSync(passwdPath, 'utf8'))
+      } catch {
+        users = new Map()
+      }
+
+      try {
+        const me = userInfo()
+        if (!users.has(me.uid)) users.set(me.uid, me.username)
+      } catch {
+        // no passwd entry for ourselves: numbers it is
+      }
+    }
+
+    return users.get(uid) ?? String(uid)
+  }
+}

@@ -1,0 +1,24 @@
+import {Parser} from '@json2csv/plainjs'
+
+import type {ColumnDef} from '../columns/index.js'
+
+/**
+ * CSV with the field names as headers (RFC 4180 quoting), so it reads back in unchanged.
+ * Null is an empty cell; arrays (argv) are JSON text in one cell.
+ */
+export function renderCsv(records: readonly object[], columns: readonly ColumnDef[], header: boolean): string {
+  const parser = new Parser({
+    eol: '\n',
+    fields: columns.map((c) => ({
+      label: c.id,
+      value(record: object) {
+        const v = c.value(record as Record<string, unknown>)
+        if (v === null || v === undefined) return ''
+        return Array.isArray(v) ? JSON.stringify(v) : v
+      },
+    })),
+    header,
+  })
+  const text = parser.parse(records as object[])
+  return text === '' ? '' : text + '\n'
+}

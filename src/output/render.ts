@@ -1,0 +1,52 @@
+import type {ColumnDef} from '../columns/index.js'
+
+export const FORMATS = ['table', 'json', 'ndjson', 'csv'] as const
+export type Format = (typeof FORMATS)[number]
+
+export interface RenderOptions {
+  format: Format
+  /** Columns of the table and CSV; of JSON and NDJSON too when `project` is set. */
+  columns: readonly ColumnDef[]
+  /** JSON/NDJSON: keep only `columns` instead of whole records. */
+  project: boolean
+  header: boolean
+  /** Table only: colour, and the width to cut the command column to (undefined: never cut). */
+  color: boolean
+  width?: number
+}
+
+type Row = Record<string, unknown>
+
+function project(records: readonly object[], columns: readonly ColumnDef[]): Row[] {
+  return records.map((record) => {
+    const out: Row = {}
+    for (const c of columns) out[c.id] = c.value(record as Row)
+    return out
+  })
+}
+
+/** Render records in one of the four formats. Table and CSV code is loaded only when chosen. */
+export async function render(records: readonly object[], options: RenderOptions): Promise<string> {
+  switch (options.format) {
+    case 'json': {
+      const rows = options.project ? project(records, options.columns) : records
+      if (rows.length === 0) return '[]\n'
+      return `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`
+    }
+
+    case 'ndjson': {
+      const rows = options.project ? project(records, options.columns) : records
+      return rows.map((r) => JSON.stringify(r) + '\n').join('')
+    }
+
+    case 'csv': {
+      const {renderCsv} = await import('./csv.js')
+      return renderCsv(records, options.columns, options.header)
+    }
+
+    default: {
+      const {renderTable} = await import('./table.js')
+      return renderTable(records, options)
+    }
+  }
+}
