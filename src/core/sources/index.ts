@@ -17,7 +17,7 @@ export function openSource(options: SourceOptions = {}): ProcessSource {
   const name = options.source ?? (process.platform === 'linux' || root ? 'procfs' : 'ps-list')
   if (name === 'ps-list') return new PsListSource()
   if (process.platform !== 'linux' && !root) throw new UsageError('the procfs source needs Linux (use --source ps-list)')
-  return new ProcfsSource({root})
+  return new ProcfsSource({passwd: process.env.PROC_PASSWD, root})
 }
 
 export type {ProcessSource} from './source.js'

@@ -3,7 +3,7 @@ import path from 'node:path'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource} from '../source.js'
-import {parseCmdline, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {parseBootTime, parseCmdline, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
 import {type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
 /** Clock ticks per second of stat's time fields. Linux fixes USER_HZ at 100 on every architecture Node runs on. */
@@ -72,6 +72,7 @@ export class ProcfsSource implements ProcessSource {
     const uptime = this.readText('uptime')
     return {
       bootId: isFailure(uptime) ? null : this.bootId(),
+      bootTimeMs: fields.has('startTime') ? this.bootTime() : undefined,
       nowMs: this.now(),
       pageSize: fields.has('rssBytes') ? this.pageSize() : 4096,
       uptimeMs: isFailure(uptime) ? undefined : parseUptime(uptime),
@@ -105,7 +106,10 @@ export class ProcfsSource implements ProcessSource {
     r.nice = stat.nice
     if (ctx.uptimeMs !== undefined) {
       r.elapsedMs = Math.max(0, ctx.uptimeMs - stat.startTicks * MS_PER_TICK)
-      r.startTime = new Date(ctx.nowMs - r.elapsedMs).toISOString()
+      // From the boot time, like ps: stable from one read to the next, unlike now - elapsed.
+      r.startTime = new Date(
+        ctx.bootTimeMs === undefined ? ctx.nowMs - r.elapsedMs : ctx.bootTimeMs + stat.startTicks * MS_PER_TICK,
+      ).toISOString()
       r.cpuPercent = r.elapsedMs > 0 ? Math.round((r.cpuTimeMs / r.elapsedMs) * 10_000) / 100 : 0
     }
 
@@ -165,6 +169,12 @@ export class ProcfsSource implements ProcessSource {
   private bootId(): string | null {
     const text = this.readText('sys/kernel/random/boot_id')
     return isFailure(text) ? null : text.trim() || null
+  }
+
+  /** btime of /proc/stat: the wall-clock time of boot, in whole seconds. */
+  private bootTime(): number | undefined {
+    const text = this.readText('stat')
+    return isFailure(text) ? undefined : parseBootTime(text)
   }
 
   private pageSize(): number {

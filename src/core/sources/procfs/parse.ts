@@ -108,3 +108,9 @@ export function parsePageSize(text: string): number | undefined {
   const m = /KernelPageSize:\s+(\d+) kB/.exec(text)
   return m ? Number(m[1]) * 1024 : undefined
 }
+
+/** btime from /proc/stat (boot time, seconds since the epoch), to milliseconds. */
+export function parseBootTime(text: string): number | undefined {
+  const m = /^btime (\d+)$/m.exec(text)
+  return m ? Number(m[1]) * 1000 : undefined
+}

@@ -1,0 +1,171 @@
+import {strict as assert} from 'node:assert'
+import {execFileSync} from 'node:child_process'
+
+import {parseCsv} from '../../src/input/csv.js'
+import {FIXTURE_PASSWD, FIXTURE_PROCFS, runCli} from '../helpers/cli.js'
+import {startProcess, startSleeper} from '../helpers/processes.js'
+
+const fixtureEnv = {PROC_PASSWD: FIXTURE_PASSWD, PROC_PROCFS: FIXTURE_PROCFS}
+
+describe('proc list', () => {
+  describe('on the fixture tree', () => {
+    it('prints every process as JSON records sorted by pid', async () => {
+      const {code, stderr, stdout} = await runCli(['list', '--json'], {env: fixtureEnv})
+      assert.equal(stderr, '')
+      assert.equal(code, 0)
+      const records = JSON.parse(stdout)
+      assert.deepEqual(records.map((r: {pid: number}) => r.pid), [1, 2, 10, 100, 101, 102, 104, 105])
+      assert.equal(records.find((r: {pid: number}) => r.pid === 100).user, 'alice')
+    })
+
+    it('prints a table with the default columns', async () => {
+      const {code, stdout} = await runCli(['list', '--pid', '100,105'], {env: fixtureEnv})
+      assert.equal(code, 0)
+      const lines = stdout.trimEnd().split('\n')
+      assert.match(lines[0], /^\s*PID\s+PPID USER\s+%CPU\s+RSS S ELAPSED COMMAND$/)
+      assert.match(lines[1], /^\s*100\s+1 alice\s+0\.6\s+3\.9M S\s+15:00 my \) proc \(x --flag hello, "world"$/)
+      assert.match(lines[2], /^\s*105\s+1 root\s+0\.0\s+4\.0K T\s+03:20 line1\\nline2$/)
+    })
+
+    it('takes pids as arguments, selectors, --where, --sort and --limit together', async () => {
+      const {stdout} = await runCli(['list', '--where', 'user == "alice" or pid == 104', '--sort', '-pid', '--limit', '3', '-c', 'pid', '--no-header'], {env: fixtureEnv})
+      assert.equal(stdout, '104\n102\n101\n')
+      const args = await runCli(['list', '2', '10', '-c', 'pid,name', '--format', 'csv'], {env: fixtureEnv})
+      assert.deepEqual(parseCsv(args.stdout), [
+        ['pid', 'name'],
+        ['2', 'kthreadd'],
+        ['10', 'kworker/0:1-events'],
+      ])
+    })
+
+    it('writes CSV that parses back into the same records as JSON', async () => {
+      const csv = parseCsv((await runCli(['list', '--format', 'csv'], {env: fixtureEnv})).stdout)
+      const json = JSON.parse((await runCli(['list', '--json'], {env: fixtureEnv})).stdout)
+      const header = csv[0]
+      assert.equal(csv.length, json.length + 1)
+      for (const [i, row] of csv.slice(1).entries()) {
+        for (const [j, field] of header.entries()) {
+          const want = json[i][field]
+          const expected = want === null ? '' : Array.isArray(want) ? JSON.stringify(want) : String(want)
+          assert.equal(row[j], expected, `${field} of ${json[i].pid}`)
+        }
+      }
+    })
+
+    it('writes NDJSON, one record a line', async () => {
+      const {stdout} = await runCli(['list', '--format', 'ndjson', '--state', 'zombie'], {env: fixtureEnv})
+      const lines = stdout.trimEnd().split('\n')
+      assert.equal(lines.length, 1)
+      assert.equal(JSON.parse(lines[0]).pid, 102)
+    })
+
+    it('counts, and fails on empty only when asked', async () => {
+      assert.deepEqual(await runCli(['list', '--count', '--user', 'alice'], {env: fixtureEnv}), {code: 0, signal: null, stderr: '', stdout: '3\n'})
+      const none = await runCli(['list', '--name', 'nothing-like-this', '--count'], {env: fixtureEnv})
+      assert.equal(none.stdout, '0\n')
+      assert.equal(none.code, 0)
+      const fail = await runCli(['list', '--name', 'nothing-like-this', '--fail-on-empty', '--json'], {env: fixtureEnv})
+      assert.equal(fail.code, 1)
+      assert.equal(fail.stdout, '[]\n')
+      assert.equal(fail.stderr, '')
+    })
+
+    it('lists every column with --columns help', async () => {
+      const {code, stdout} = await runCli(['list', '--columns', 'help'])
+      assert.equal(code, 0)
+      for (const id of ['pid', 'startTicks', 'rssBytes', 'cpuPercent', 'command']) assert.match(stdout, new RegExp(`^${id} `, 'm'))
+    })
+  })
+
+  describe('bad input: exit 2, one line on stderr, no stack trace', () => {
+    const cases: Array<[string, string[], RegExp]> = [
+      ['unknown flag', ['list', '--bogus'], /Nonexistent flag: --bogus/],
+      ['unknown column', ['list', '--columns', 'pid,nope'], /unknown column 'nope'/],
+      ['empty column', ['list', '--columns', 'pid,,name'], /empty column name/],
+      ['bad sort key', ['list', '--sort', '-nope'], /--sort: unknown column 'nope'/],
+      ['bad regex', ['list', '--match', '(unclosed'], /--match: invalid regex/],
+      ['bad name regex', ['list', '--name', '/[/'], /--name: invalid regex/],
+      ['bad duration', ['list', '--older-than', '5 weeks'], /invalid --older-than '5 weeks'/],
+      ['bad sample', ['list', '--sample', 'soon'], /invalid --sample 'soon'/],
+      ['bad --where', ['list', '--where', 'rss > > 1'], /--where: .* at column 7/],
+      ['bad pid', ['list', '--pid', 'abc'], /--pid: 'abc' is not a process id/],
+      ['zero pid', ['list', '0'], /'0' is not a process id/],
+      ['negative pid', ['list', '--pid', '-5'], /--pid/],
+      ['huge pid', ['list', '99999999999'], /is not a process id/],
+      ['bad format', ['list', '--format', 'xml'], /--format=xml/],
+      ['json and format', ['list', '--json', '--format', 'csv'], /cannot also be provided/],
+      ['bad limit', ['list', '--limit', '-1'], /--limit/],
+      ['bad state', ['list', '--state', 'sleepy'], /--state: unknown state/],
+      ['bad source', ['list', '--source', 'magic'], /--source/],
+    ]
+    for (const [title, args, message] of cases) {
+      it(title, async () => {
+        const {code, stderr, stdout} = await runCli(args)
+        assert.equal(code, 2, stderr)
+        assert.equal(stdout, '')
+        assert.match(stderr, message)
+        assert.equal(stderr.trimEnd().split('\n').length, 1, stderr)
+        assert.doesNotMatch(stderr, /\bat .*\.js:\d+/)
+      })
+    }
+  })
+
+  describe('on the live system', () => {
+    it('agrees with ps for processes the test started', async () => {
+      const sleepers = [startSleeper(), startSleeper(), startProcess('sh', ['-c', 'sleep 300; :'])]
+      // Let each exec finish so the names are final.
+      await new Promise((r) => setTimeout(r, 200))
+      const pids = sleepers.map((s) => s.pid!)
+      const {code, stdout} = await runCli(['list', '--json', '--pid', pids.join(',')])
+      assert.equal(code, 0)
+      const records = JSON.parse(stdout) as Array<Record<string, unknown>>
+      const ps = execFileSync('ps', ['-o', 'pid=,ppid=,uid=,comm=', '-p', pids.join(',')], {encoding: 'utf8'})
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .map(([pid, ppid, uid, comm]) => ({name: comm, pid: Number(pid), ppid: Number(ppid), uid: Number(uid)}))
+        .sort((a, b) => a.pid - b.pid)
+      assert.equal(ps.length, 3)
+      assert.deepEqual(
+        records.map((r) => ({name: r.name, pid: r.pid, ppid: r.ppid, uid: r.uid})),
+        ps,
+      )
+      for (const r of records) {
+        assert.equal(r.ppid, process.pid)
+        assert.equal(typeof r.startTicks, 'number')
+        assert.match(String(r.startTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+      }
+    })
+
+    it('never lists itself unless --include-self', async () => {
+      const {stdout} = await runCli(['list', '--json', '--match', 'run\\.js list', '-c', 'pid,command'])
+      assert.deepEqual(JSON.parse(stdout), [])
+      const self = await runCli(['list', '--json', '--match', 'run\\.js list', '-c', 'pid,command', '--include-self'])
+      assert.equal(JSON.parse(self.stdout).length, 1)
+    })
+
+    it('samples CPU over an interval with --sample', async () => {
+      const burner = startProcess(process.execPath, ['-e', 'for(;;){}'])
+      await new Promise((r) => setTimeout(r, 300))
+      const {stdout} = await runCli(['list', '--pid', String(burner.pid), '--sample', '300ms', '-c', 'pid,cpu', '--json'])
+      const [r] = JSON.parse(stdout)
+      assert.ok(r.cpuPercent > 40, `a busy loop shows ${r.cpuPercent}% over the sample`)
+    })
+
+    it('reads through the ps-list source too', async () => {
+      const sleeper = startSleeper()
+      await new Promise((r) => setTimeout(r, 100))
+      const {code, stdout} = await runCli(['list', '--source', 'ps-list', '--pid', String(sleeper.pid), '--json'])
+      assert.equal(code, 0)
+      const [r] = JSON.parse(stdout)
+      assert.equal(r.pid, sleeper.pid)
+      assert.equal(r.name, 'sleep')
+      assert.equal(r.startTicks, null)
+    })
+
+    it('exits quietly when stdout closes early', async () => {
+      const out = execFileSync('sh', ['-c', `"${process.execPath}" bin/run.js list | head -1; echo "status $?"`], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+      assert.match(out, /PID/)
+    })
+  })
+})
