@@ -1,1 +1,1 @@
-export {run} from '@oclif/core'
+export {execute, run} from '@oclif/core'

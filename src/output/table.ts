@@ -1,56 +1,79 @@
-import {Chalk, type ChalkInstance} from 'chalk'
-import Table from 'cli-table3'
-
 import {type ColumnDef, isRightAligned} from '../columns/index.js'
 import {escapeControl} from './escape.js'
 import type {RenderOptions} from './render.js'
 
 const WIDE_COLUMNS = new Set(['argv', 'command'])
 
+interface Painter {
+  bold(text: string): string
+  state(text: string): string
+}
+
+const plainPainter: Painter = {bold: (t) => t, state: (t) => t}
+
+async function colourPainter(): Promise<Painter> {
+  const {Chalk} = await import('chalk')
+  const chalk = new Chalk({level: 1})
+  const states: Record<string, (t: string) => string> = {D: chalk.yellow, R: chalk.green, Z: chalk.red}
+  return {bold: chalk.bold, state: (t) => (states[t.trim()] ?? String)(t)}
+}
+
 function cell(column: ColumnDef, record: object): string {
   const v = column.value(record as Record<string, unknown>)
   return v === null || v === undefined ? '-' : escapeControl(column.format(v))
 }
 
-function paint(chalk: ChalkInstance, column: ColumnDef, text: string): string {
-  if (column.id !== 'state') return text
-  if (text === 'Z') return chalk.red(text)
-  if (text === 'R') return chalk.green(text)
-  if (text === 'D') return chalk.yellow(text)
-  return text
+/** Width in terminal cells; good enough for the text proc prints (no wide-glyph tables). */
+function width(text: string): number {
+  let n = 0
+  for (const _ of text) n++
+  return n
 }
 
-/** Cut text to `width` characters, marking the cut with an ellipsis. */
-function cut(text: string, width: number): string {
+/** Cut text to `room` characters, marking the cut with an ellipsis. */
+function cut(text: string, room: number): string {
   const chars = [...text]
-  if (chars.length <= width) return text
-  return width <= 1 ? chars.slice(0, width).join('') : chars.slice(0, width - 1).join('') + '…'
+  if (chars.length <= room) return text
+  return room <= 1 ? chars.slice(0, room).join('') : chars.slice(0, room - 1).join('') + '…'
 }
 
-/** A borderless, ps-like table. On a TTY the command column is cut to the terminal width. */
-export function renderTable(records: readonly object[], options: RenderOptions): string {
+/**
+ * A borderless, ps-like table: numbers right-aligned, the last column not padded, the command
+ * cut to `options.width` on a TTY. (cli-table3 was measured at 5 s for 5,000 rows: its span
+ * layout is quadratic; this is linear. See bench/RESULTS.md.)
+ */
+export async function renderTable(records: readonly object[], options: RenderOptions): Promise<string> {
   const {columns} = options
-  const chalk = new Chalk({level: options.color ? 1 : 0})
+  const paint = options.color ? await colourPainter() : plainPainter
   const rows = records.map((r) => columns.map((c) => cell(c, r)))
+  if (options.header) rows.unshift(columns.map((c) => c.header))
+  if (rows.length === 0) return ''
+  const widths = columns.map((_, i) => {
+    let w = 0
+    for (const row of rows) w = Math.max(w, width(row[i]))
+    return w
+  })
   const wide = columns.findIndex((c) => WIDE_COLUMNS.has(c.id))
   if (options.width !== undefined && wide >= 0) {
-    const widths = columns.map((c, i) => Math.max(options.header ? c.header.length : 0, ...rows.map((row) => [...row[i]].length)))
     const others = widths.reduce((sum, w, i) => (i === wide ? sum : sum + w + 1), 0)
     const room = Math.max(10, options.width - others)
     for (const row of rows) row[wide] = cut(row[wide], room)
+    widths[wide] = Math.min(widths[wide], room)
   }
 
-  const table = new Table({
-    chars: {
-      bottom: '', 'bottom-left': '', 'bottom-mid': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '',
-      'mid-mid': '', middle: ' ', right: '', 'right-mid': '', top: '', 'top-left': '', 'top-mid': '', 'top-right': '',
-    },
-    colAligns: columns.map((c) => (isRightAligned(c) ? 'right' : 'left')),
-    style: {border: [], compact: true, head: [], 'padding-left': 0, 'padding-right': 0},
+  const right = columns.map((c) => isRightAligned(c))
+  const last = columns.length - 1
+  const lines = rows.map((row, r) => {
+    let line = ''
+    for (const [i, text] of row.entries()) {
+      const pad = widths[i] - width(text)
+      let shown = r === 0 && options.header ? paint.bold(text) : columns[i].id === 'state' ? paint.state(text) : text
+      if (right[i]) shown = ' '.repeat(pad) + shown
+      else if (i < last) shown += ' '.repeat(pad)
+      line += i === 0 ? shown : ' ' + shown
+    }
+
+    return line
   })
-  if (options.header) table.push(columns.map((c) => chalk.bold(c.header)))
-  for (const row of rows) table.push(row.map((text, i) => paint(chalk, columns[i], text)))
-  if (table.length === 0) return ''
-  // cli-table3 pads the last column; ps does not.
-  return table.toString().split('\n').map((line) => line.trimEnd()).join('\n') + '\n'
+  return lines.join('\n') + '\n'
 }

@@ -20,35 +20,62 @@ export interface StatFields {
 const CLOSE_PAREN = 0x29
 const OPEN_PAREN = 0x28
 
+const SPACE = 0x20
+const MINUS = 0x2d
+const STAT_FIELDS_NEEDED = 22
+
 /**
  * Parse /proc/PID/stat. The name (comm) may hold spaces, `(` and `)`, so the
  * fields are taken after the LAST `)`. Returns undefined for malformed input.
+ * The numbers are read straight from the bytes: this runs once per process per listing.
  */
 export function parseStat(buf: Buffer): StatFields | undefined {
   const open = buf.indexOf(OPEN_PAREN)
   const close = buf.lastIndexOf(CLOSE_PAREN)
-  if (open < 0 || close < open) return undefined
+  if (open < 0 || close < open || close + 2 >= buf.length) return undefined
   const pid = Number(buf.toString('latin1', 0, open).trim())
-  const f = buf.toString('latin1', close + 2, buf.length).split(' ')
-  if (f.length < 22 || !Number.isInteger(pid)) return undefined
-  // f[0] is field 3 (state) of proc(5)
-  const stat: StatFields = {
-    name: buf.toString('utf8', open + 1, close),
-    nice: Number(f[16]),
-    pgid: Number(f[2]),
-    pid,
-    ppid: Number(f[1]),
-    rssPages: Number(f[21]),
-    sid: Number(f[3]),
-    startTicks: Number(f[19]),
-    state: f[0],
-    stime: Number(f[12]),
-    threads: Number(f[17]),
-    ttyNr: Number(f[4]),
-    utime: Number(f[11]),
-    vsize: Number(f[20]),
+  // f[0] is field 3 (state) of proc(5); f[i] is field i + 3. Only the numbers up to f[21] are needed.
+  const f: number[] = []
+  const state = String.fromCharCode(buf[close + 2])
+  let i = close + 4
+  while (f.length < STAT_FIELDS_NEEDED - 1 && i < buf.length) {
+    let negative = false
+    if (buf[i] === MINUS) {
+      negative = true
+      i++
+    }
+
+    let value = 0
+    let digits = 0
+    while (i < buf.length && buf[i] >= 0x30 && buf[i] <= 0x39) {
+      value = value * 10 + (buf[i] - 0x30)
+      i++
+      digits++
+    }
+
+    if (digits === 0 || (i < buf.length && buf[i] !== SPACE && buf[i] !== 0x0a)) return undefined
+    f.push(negative ? -value : value)
+    i++
   }
-  return Number.isNaN(stat.startTicks) || Number.isNaN(stat.ppid) ? undefined : stat
+
+  if (f.length < STAT_FIELDS_NEEDED - 1 || !Number.isInteger(pid)) return undefined
+  // f here is shifted by one against proc(5)'s numbering after state: f[0] is ppid (field 4).
+  return {
+    name: buf.toString('utf8', open + 1, close),
+    nice: f[15],
+    pgid: f[1],
+    pid,
+    ppid: f[0],
+    rssPages: f[20],
+    sid: f[2],
+    startTicks: f[18],
+    state,
+    stime: f[11],
+    threads: f[16],
+    ttyNr: f[3],
+    utime: f[10],
+    vsize: f[19],
+  }
 }
 
 /** /proc/PID/cmdline: NUL-separated arguments. Empty for zombies and kernel threads. */

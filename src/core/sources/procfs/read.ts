@@ -58,9 +58,11 @@ function readIntoBuffer(path: string): Buffer {
         buffer = bigger
       }
 
-      const n = readSync(fd, buffer, length, buffer.length - length, null)
-      if (n === 0) break
+      const room = buffer.length - length
+      const n = readSync(fd, buffer, length, room, null)
       length += n
+      // A short read is the end, as procps' file2str assumes: saves a second read per file.
+      if (n < room) break
     }
 
     return buffer.subarray(0, length)

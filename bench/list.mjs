@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// proc list against ps and ps-list on a crowd of processes.
+//   node bench/list.mjs [processes=5000] [runs=15]
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {countProcesses, startCrowd} from './crowd.mjs'
+import {report, timeCommands} from './harness.mjs'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const n = Number(process.argv[2] ?? 5000)
+const runs = Number(process.argv[3] ?? 15)
+const proc = [process.execPath, path.join(root, 'bin/run.js')]
+const psList = [process.execPath, '--input-type=module', '-e', `import psList from 'ps-list'; process.stdout.write(JSON.stringify(await psList()))`]
+
+// Cold start on an idle machine, before the crowd exists.
+const idle = timeCommands(
+  [
+    {cmd: [process.execPath, '-e', '0'], name: 'node -e 0'},
+    {cmd: [...proc, 'list'], name: 'proc list'},
+    {cmd: [...proc, 'list', '--json'], name: 'proc list --json'},
+    {cmd: ['ps', '-eo', 'pid,ppid,uid,pcpu,pmem,stat,lstart,comm,args'], name: 'ps -eo pid,ppid,uid,pcpu,pmem,stat,lstart,comm,args'},
+  ],
+  runs,
+)
+report(`idle machine (${countProcesses()} processes)`, idle, 'node -e 0')
+
+const crowd = await startCrowd(n)
+const stop = () => crowd.stop()
+process.on('SIGINT', () => {
+  stop()
+  process.exit(130)
+})
+try {
+  const results = timeCommands(
+    [
+      {cmd: ['ps', '-eo', 'pid,ppid,uid,pcpu,pmem,stat,lstart,comm,args'], name: 'ps -eo pid,ppid,uid,pcpu,pmem,stat,lstart,comm,args'},
+      {cmd: [...proc, 'list', '--json'], name: 'proc list --json'},
+      {cmd: [...proc, 'list'], name: 'proc list'},
+      {cmd: [...proc, 'list', '--format', 'csv'], name: 'proc list --format csv'},
+      {cmd: psList, name: 'node + ps-list'},
+    ],
+    runs,
+  )
+  report(`${countProcesses()} processes`, results, 'ps -eo pid,ppid,uid,pcpu,pmem,stat,lstart,comm,args')
+  const procJson = results.find((r) => r.name === 'proc list --json').median
+  const psl = results.find((r) => r.name === 'node + ps-list').median
+  console.log(`\nps-list / proc list --json: ${(psl / procJson).toFixed(2)}x`)
+} finally {
+  stop()
+}

@@ -1,0 +1,27 @@
+// Build dist/ with esbuild: our code and @oclif/core in shared chunks, one entry per command.
+// Loading one bundled chunk instead of ~300 CommonJS files of @oclif/core cuts start-up by about
+// 50 ms (bench/RESULTS.md). Type checking is tsc's job (tsc --noEmit runs before this).
+import {build} from 'esbuild'
+import {readdirSync, rmSync} from 'node:fs'
+
+const commands = readdirSync('src/commands')
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `src/commands/${f}`)
+
+rmSync('dist', {force: true, recursive: true})
+await build({
+  banner: {js: "import {createRequire as __procCreateRequire} from 'node:module'; const require = __procCreateRequire(import.meta.url);"},
+  bundle: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  entryPoints: ['src/index.ts', ...commands],
+  // Loaded lazily, only for the format or platform that needs them; ps-list finds vendored binaries next to itself.
+  external: ['ps-list', 'chalk', '@json2csv/plainjs', 'typescript', 'ts-node', 'tsx'],
+  format: 'esm',
+  logLevel: 'warning',
+  outbase: 'src',
+  outdir: 'dist',
+  platform: 'node',
+  sourcemap: false,
+  splitting: true,
+  target: 'node20',
+})
