@@ -1,10 +1,7 @@
-import {formatBytes, formatCpuTime, formatElapsed} from '../core/units.js'
 import {FIELDS} from '../core/process-info.js'
 import {defineColumn, getColumn} from './registry.js'
 
 /** The columns of the core record, one definition each, in schema order. */
-
-const n = (v: unknown) => String(v)
 
 function formatStart(value: unknown): string {
   const d = new Date(String(value))
@@ -40,7 +37,6 @@ defineColumn({
 })
 defineColumn({
   description: 'argument vector (JSON array in CSV)',
-  format: (v) => (v as string[]).join(' '),
   header: 'ARGV',
   id: 'argv',
   kind: 'list',
@@ -60,7 +56,6 @@ defineColumn({
 })
 defineColumn({
   description: 'start time in clock ticks since boot (with bootId, the identity of a process)',
-  format: n,
   header: 'TICKS',
   id: 'startTicks',
   kind: 'count',
@@ -70,7 +65,6 @@ defineColumn({description: 'boot id of the machine the record was read on', head
 defineColumn({
   aliases: ['elapsed', 'etime', 'age'],
   description: 'time since the process started, milliseconds (table: [[dd-]hh:]mm:ss)',
-  format: (v) => formatElapsed(v as number),
   header: 'ELAPSED',
   id: 'elapsedMs',
   kind: 'duration',
@@ -79,7 +73,6 @@ defineColumn({
 defineColumn({
   aliases: ['time', 'cputime'],
   description: 'user + system CPU time, milliseconds (table: [dd-]hh:mm:ss)',
-  format: (v) => formatCpuTime(v as number),
   header: 'TIME',
   id: 'cpuTimeMs',
   kind: 'cputime',
@@ -88,7 +81,6 @@ defineColumn({
 defineColumn({
   aliases: ['cpu', 'pcpu', '%cpu'],
   description: 'CPU use in percent of one core: over the lifetime (like ps), or over --sample (like top)',
-  format: (v) => (v as number).toFixed(1),
   header: '%CPU',
   id: 'cpuPercent',
   kind: 'percent',
@@ -97,7 +89,6 @@ defineColumn({
 defineColumn({
   aliases: ['rss', 'rsz'],
   description: 'resident memory, bytes (table: K/M/G, powers of 1024)',
-  format: (v) => formatBytes(v as number),
   header: 'RSS',
   id: 'rssBytes',
   kind: 'bytes',
@@ -106,7 +97,6 @@ defineColumn({
 defineColumn({
   aliases: ['vsz', 'vsize'],
   description: 'virtual memory size, bytes (table: K/M/G, powers of 1024)',
-  format: (v) => formatBytes(v as number),
   header: 'VSZ',
   id: 'vszBytes',
   kind: 'bytes',

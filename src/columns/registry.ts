@@ -1,5 +1,6 @@
-import type {Field} from '../core/process-info.js'
 import {UsageError} from '../core/errors.js'
+import type {Field} from '../core/process-info.js'
+import {formatBytes, formatCpuTime, formatElapsed} from '../core/units.js'
 
 export type ColumnKind = 'bytes' | 'count' | 'cputime' | 'duration' | 'id' | 'list' | 'percent' | 'string' | 'time'
 
@@ -31,6 +32,15 @@ export function isRightAligned(column: ColumnDef): boolean {
   return NUMERIC.has(column.kind)
 }
 
+/** How the table shows a raw value, by kind, unless a column says otherwise. */
+const FORMAT_BY_KIND: Partial<Record<ColumnKind, (value: unknown) => string>> = {
+  bytes: (v) => formatBytes(v as number),
+  cputime: (v) => formatCpuTime(v as number),
+  duration: (v) => formatElapsed(v as number),
+  list: (v) => (v as unknown[]).join(' '),
+  percent: (v) => (v as number).toFixed(1),
+}
+
 const byName = new Map<string, ColumnDef>()
 const all: ColumnDef[] = []
 
@@ -40,7 +50,7 @@ export type ColumnSpec = Partial<ColumnDef> & Pick<ColumnDef, 'description' | 'h
 export function defineColumn(spec: ColumnSpec): ColumnDef {
   const column: ColumnDef = {
     aliases: [],
-    format: String,
+    format: FORMAT_BY_KIND[spec.kind] ?? String,
     needs: [],
     value: (record) => record[spec.id] ?? null,
     ...spec,
