@@ -5,7 +5,7 @@ import {INTERNAL_ERROR_EXIT, ProcError, UsageError} from './core/errors.js'
 import type {Selectors} from './core/select.js'
 import {parseSort, type SortKey} from './core/sort.js'
 import {parseDuration} from './core/units.js'
-import {type Format, render} from './output/render.js'
+import {type Format, render, type RenderOptions} from './output/render.js'
 
 // oclif's own parse() bounds, which @oclif/core does not export by name.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,7 +31,8 @@ export function parsePid(text: string, flag: string): number {
   return Number(t)
 }
 
-function parseCount(text: string, flag: string): number {
+/** A non-negative integer flag value (--limit, --depth). */
+export function parseCount(text: string, flag: string): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag}: '${text}' is not a non-negative integer`)
   return Number(text)
 }
@@ -163,17 +164,21 @@ export abstract class ProcCommand extends Command {
     }
   }
 
-  protected async print(records: readonly object[], plan: OutputPlan): Promise<void> {
+  /** How to render for this stdout: colour and width only on a TTY. */
+  protected renderOptions(plan: OutputPlan): RenderOptions {
     const tty = Boolean(process.stdout.isTTY)
-    const text = await render(records, {
+    return {
       color: useColor(tty),
       columns: plan.columns,
       format: plan.format,
       header: plan.header,
       project: plan.explicitColumns,
       width: tty ? process.stdout.columns : undefined,
-    })
-    this.write(text)
+    }
+  }
+
+  protected async print(records: readonly object[], plan: OutputPlan): Promise<void> {
+    this.write(await render(records, this.renderOptions(plan)))
   }
 
   protected write(text: string): void {

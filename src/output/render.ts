@@ -13,6 +13,12 @@ export interface RenderOptions {
   /** Table only: colour, and the width to cut the command column to (undefined: never cut). */
   color: boolean
   width?: number
+  /** Table only: rewrite a cell's text (the tree puts its branches before the command). */
+  decorate?: (row: number, column: ColumnDef, text: string) => string
+  /** Table only: columns to align left whatever their kind (the one carrying the tree). */
+  leftAligned?: ReadonlySet<ColumnDef>
+  /** Table only: rows to emphasise when colour is on (the matches in a tree). */
+  emphasize?: (row: number) => boolean
 }
 
 type Row = Record<string, unknown>

@@ -6,16 +6,17 @@ const WIDE_COLUMNS = new Set(['argv', 'command'])
 
 interface Painter {
   bold(text: string): string
+  dim(text: string): string
   state(text: string): string
 }
 
-const plainPainter: Painter = {bold: (t) => t, state: (t) => t}
+const plainPainter: Painter = {bold: (t) => t, dim: (t) => t, state: (t) => t}
 
 async function colourPainter(): Promise<Painter> {
   const {Chalk} = await import('chalk')
   const chalk = new Chalk({level: 1})
   const states: Record<string, (t: string) => string> = {D: chalk.yellow, R: chalk.green, Z: chalk.red}
-  return {bold: chalk.bold, state: (t) => (states[t.trim()] ?? String)(t)}
+  return {bold: chalk.bold, dim: chalk.dim, state: (t) => (states[t.trim()] ?? String)(t)}
 }
 
 function cell(column: ColumnDef, record: object): string {
@@ -45,7 +46,8 @@ function cut(text: string, room: number): string {
 export async function renderTable(records: readonly object[], options: RenderOptions): Promise<string> {
   const {columns} = options
   const paint = options.color ? await colourPainter() : plainPainter
-  const rows = records.map((r) => columns.map((c) => cell(c, r)))
+  const {decorate} = options
+  const rows = records.map((r, i) => columns.map((c) => (decorate ? decorate(i, c, cell(c, r)) : cell(c, r))))
   if (options.header) rows.unshift(columns.map((c) => c.header))
   if (rows.length === 0) return ''
   const widths = columns.map((_, i) => {
@@ -61,13 +63,16 @@ export async function renderTable(records: readonly object[], options: RenderOpt
     widths[wide] = Math.min(widths[wide], room)
   }
 
-  const right = columns.map((c) => isRightAligned(c))
+  const right = columns.map((c) => isRightAligned(c) && !options.leftAligned?.has(c))
   const last = columns.length - 1
+  const first = options.header ? 1 : 0
   const lines = rows.map((row, r) => {
+    const isHeader = r < first
+    const emphasis = isHeader || !options.emphasize ? undefined : options.emphasize(r - first) ? paint.bold : paint.dim
     let line = ''
     for (const [i, text] of row.entries()) {
       const pad = widths[i] - width(text)
-      let shown = r === 0 && options.header ? paint.bold(text) : columns[i].id === 'state' ? paint.state(text) : text
+      let shown = isHeader ? paint.bold(text) : emphasis ? emphasis(text) : columns[i].id === 'state' ? paint.state(text) : text
       if (right[i]) shown = ' '.repeat(pad) + shown
       else if (i < last) shown += ' '.repeat(pad)
       line += i === 0 ? shown : ' ' + shown
