@@ -20,4 +20,4 @@ export function openSource(options: SourceOptions = {}): ProcessSource {
   return new ProcfsSource({passwd: process.env.PROC_PASSWD, root})
 }
 
-export type {ProcessSource} from './source.js'
+export type {ProcessSource, Probe} from './source.js'

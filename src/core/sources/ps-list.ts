@@ -1,6 +1,6 @@
 import {emptyRecord, type ProcessInfo} from '../process-info.js'
 import {userNames} from '../users.js'
-import type {ListOptions, ProcessSource} from './source.js'
+import type {ListOptions, ProcessSource, Probe} from './source.js'
 
 /** What ps-list returns for one process (its ProcessDescriptor); every field but pid, name and ppid is optional. */
 export interface PsListDescriptor {
@@ -41,6 +41,17 @@ export class PsListSource implements ProcessSource {
   readonly id = 'ps-list'
 
   constructor(private readonly psList?: PsListFn) {}
+
+  /** Without /proc, existence is all there is to know: kill(pid, 0). */
+  probe(pid: number): Probe | undefined {
+    try {
+      process.kill(pid, 0)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined
+    }
+
+    return {bootId: null, pid, startTicks: null, state: null}
+  }
 
   async list(_options: ListOptions): Promise<ProcessInfo[]> {
     const psList = this.psList ?? (await import('ps-list')).default

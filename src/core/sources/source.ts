@@ -1,5 +1,14 @@
 import type {Field, ProcessInfo} from '../process-info.js'
 
+/** What a source can say about a pid right now: who holds it, and whether it still runs. */
+export interface Probe {
+  pid: number
+  startTicks: number | null
+  bootId: string | null
+  /** Z for a zombie (exited, not yet reaped); null when the source cannot tell. */
+  state: string | null
+}
+
 export interface ListOptions {
   /** The fields the caller needs; a source may fill more, never fewer. */
   fields: ReadonlySet<Field>
@@ -10,4 +19,6 @@ export interface ProcessSource {
   readonly id: 'procfs' | 'ps-list'
   /** Every visible process. Processes that vanish while being read are dropped; zombies are kept. */
   list(options: ListOptions): Promise<ProcessInfo[]>
+  /** The process holding `pid` now, or undefined when there is none. Cheap: called while polling. */
+  probe(pid: number): Probe | undefined
 }

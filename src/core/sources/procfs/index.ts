@@ -2,7 +2,7 @@ import path from 'node:path'
 
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
-import type {ListOptions, ProcessSource} from '../source.js'
+import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {parseBootTime, parseCmdline, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
 import {type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
@@ -36,6 +36,7 @@ export class ProcfsSource implements ProcessSource {
   private readonly io: ProcfsIo
   private readonly userName: (uid: number) => string
   private readonly now: () => number
+  private cachedBootId?: string | null
 
   constructor(options: ProcfsOptions = {}) {
     this.root = options.root ?? '/proc'
@@ -61,6 +62,14 @@ export class ProcfsSource implements ProcessSource {
     }
 
     return records
+  }
+
+  probe(pid: number): Probe | undefined {
+    const buf = this.io.read(`${this.root}/${pid}/stat`)
+    const stat = isFailure(buf) ? undefined : parseStat(buf)
+    if (!stat) return undefined
+    this.cachedBootId ??= this.bootId()
+    return {bootId: this.cachedBootId, pid, startTicks: stat.startTicks, state: stat.state}
   }
 
   /** Read one process; undefined when it does not exist (or vanished while being read). */

@@ -1,0 +1,129 @@
+import {Flags} from '@oclif/core'
+
+import {type OutputPlan, parsePid, ProcCommand} from '../base-command.js'
+import {parseColumns} from '../columns/index.js'
+import {signalColumn, statusColumn, stepColumn} from '../columns/kill.js'
+import {CheckFailed, UsageError} from '../core/errors.js'
+import {isFailure, type KillRecord, runLadder, systemKillDeps} from '../core/kill.js'
+import {type Field} from '../core/process-info.js'
+import {buildSelection} from '../core/select.js'
+import {parseLadder, parseSignal, simpleLadder} from '../core/signals.js'
+import {openSource, type SourceName} from '../core/sources/index.js'
+import {protectedPids, resolveTargets, withDescendants, withGroups} from '../core/targets.js'
+import {layoutForest, ProcessTree} from '../core/tree.js'
+import {parseDuration} from '../core/units.js'
+import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
+import {parseRecords, readStdin} from '../input/records.js'
+import {ASCII_GLYPHS, isUtf8Locale, renderForest, UNICODE_GLYPHS} from '../output/tree.js'
+
+const {limit: _limit, sort: _sort, ...killOutputFlags} = outputFlags
+const {sample: _sample, ...killSourceFlags} = sourceFlags
+
+export default class Kill extends ProcCommand {
+  static override description = `Signal processes, like pkill and kill, but never a stranger.
+
+Targets are PIDs, the selectors and --where of proc list, or records on stdin (JSON, NDJSON,
+CSV, proc's table or bare pids: when stdin is not a terminal and nothing else is given, or with
+the argument -). All input is read and checked before the first signal. A record that carries
+startTicks is compared with the live process right before its signal: if the pid now belongs to
+another process, the target is "reused" and gets nothing.
+
+pid 1, proc itself and its ancestors (the shell running it) are refused unless --force.`
+
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %> 4242', description: 'send TERM to 4242'},
+    {command: '<%= config.bin %> <%= command.id %> --name node --signal INT', description: 'interrupt every node process'},
+    {command: `<%= config.bin %> list --where 'name == "node"' --json | <%= config.bin %> <%= command.id %>`, description: 'kill what proc list found, identity-checked'},
+    {command: '<%= config.bin %> <%= command.id %> 4242 --tree --timeout 5s', description: 'TERM a whole tree (deepest first), KILL what is left after 5s'},
+    {command: '<%= config.bin %> <%= command.id %> --match webpack --then INT,2s,TERM,5s,KILL', description: 'a custom escalation ladder'},
+    {command: '<%= config.bin %> <%= command.id %> 4242 --tree --dry-run', description: 'show the tree that would be signalled'},
+    {command: '<%= config.bin %> <%= command.id %> --name my-dev-server --allow-empty', description: 'succeed when nothing matched (npm scripts)'},
+  ]
+
+  static override flags = {
+    ...selectorFlags,
+    ...killOutputFlags,
+    ...killSourceFlags,
+    'allow-empty': Flags.boolean({description: 'exit 0 when nothing matched'}),
+    'dry-run': Flags.boolean({char: 'n', description: 'show what would be signalled, send nothing'}),
+    force: Flags.boolean({description: 'allow signalling pid 1, proc itself and its ancestors'}),
+    group: Flags.boolean({char: 'g', description: 'also signal every member of the targets\' process groups'}),
+    quiet: Flags.boolean({char: 'q', description: 'print nothing; the exit code tells'}),
+    signal: Flags.string({char: 'S', default: 'TERM', description: 'signal name (TERM, SIGTERM) or number', exclusive: ['then']}),
+    then: Flags.string({description: 'escalation ladder of signals and waits, e.g. INT,2s,TERM,5s,KILL', exclusive: ['timeout']}),
+    timeout: Flags.string({char: 't', description: 'wait this long for the targets to exit, then send KILL'}),
+    tree: Flags.boolean({char: 'T', description: 'also signal every descendant, deepest first'}),
+  }
+
+  static override strict = false
+
+  static override usage = '<%= command.id %> [PID... | -] [FLAGS]'
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Kill)
+    // Validate everything before anything is signalled.
+    const args = argv as string[]
+    const wantStdin = args.includes('-')
+    const pids = args.filter((a) => a !== '-').map((a) => parsePid(a, 'pid argument'))
+    const ladder = flags.then
+      ? parseLadder(flags.then)
+      : simpleLadder(parseSignal(flags.signal), flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout'))
+    const selection = buildSelection(this.selectorsFrom(flags))
+    const plan = this.outputPlan({...flags, limit: undefined, sort: undefined}, {
+      machine: [...parseColumns('pid,ppid,pgid,name,command,user,startTicks,bootId'), statusColumn, signalColumn, stepColumn],
+      sort: 'pid',
+      table: 'pid,name,status,signal,step,command',
+    })
+    if (!plan) return
+    plan.sort = []
+    const readInput = wantStdin || (pids.length === 0 && !selection.active && !process.stdin.isTTY)
+    const input = readInput ? parseRecords(await readStdin()).records : undefined
+    if (!readInput && pids.length === 0 && !selection.active) {
+      throw new UsageError('nothing to signal: give PIDs, selectors or --where, or records on stdin')
+    }
+
+    const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+    const fields = new Set<Field>(['pid', 'ppid', 'pgid', 'state', 'name', 'command', 'user', 'startTicks', 'bootId', ...selection.needs])
+    for (const c of plan.columns) for (const f of c.needs) fields.add(f)
+    const snapshot = await source.list({fields})
+
+    let targets = resolveTargets(snapshot, {input, pids, selection})
+    const matched = targets.filter((t) => t.state === 'alive').length
+    if (flags.group) targets = withGroups(snapshot, targets)
+    if (flags.tree) targets = withDescendants(snapshot, targets)
+    const guarded = flags.force ? new Set<number>() : protectedPids(snapshot)
+    const records: KillRecord[] = targets.map((t) => ({
+      ...t.record,
+      signal: null,
+      status: t.state === 'alive' ? (guarded.has(t.record.pid) ? 'protected' : null) : t.state,
+      step: null,
+    }))
+
+    if (flags['dry-run']) {
+      for (const r of records) r.status ??= 'dry-run'
+    } else {
+      await runLadder(records, ladder, systemKillDeps((pid) => source.probe(pid)))
+    }
+
+    if (!flags.quiet) await this.report(records, plan, flags['dry-run'] && flags.tree)
+    if (records.some((r) => isFailure(r.status))) process.exitCode = 1
+    if (matched === 0 && !flags['allow-empty']) {
+      if (!flags.quiet) throw new CheckFailed('no process matched')
+      process.exitCode = 1
+    }
+  }
+
+  /** One record per target; a dry run of --tree is drawn as the tree it would signal. */
+  private async report(records: KillRecord[], plan: OutputPlan, asTree: boolean): Promise<void> {
+    // Kill records carry only the fields kill read: always print the chosen columns.
+    const projected = {...plan, explicitColumns: true}
+    if (asTree && plan.format === 'table') {
+      const tree = new ProcessTree(records.map((r) => ({...r, ppid: r.ppid ?? null})))
+      const glyphs = isUtf8Locale() ? UNICODE_GLYPHS : ASCII_GLYPHS
+      this.write(await renderForest(layoutForest(tree), {...this.renderOptions(projected), glyphs, highlight: false}))
+      return
+    }
+
+    await this.print(records, projected)
+  }
+}

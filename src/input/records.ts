@@ -1,0 +1,166 @@
+import {UsageError} from '../core/errors.js'
+import {parseCsv} from './csv.js'
+
+/**
+ * Reading processes on stdin, shared by kill, wait and every command that acts on processes.
+ * Accepted: a JSON array (nested `children` from `proc tree --json` included), NDJSON, CSV with
+ * a `pid` header, proc's own table (a header with PID), or bare whitespace-separated pids.
+ * Everything is validated before the caller acts; anything else is a usage error.
+ */
+export interface InputRecord {
+  pid: number
+  /** Identity, when the input carries it: checked against the live process before acting. */
+  startTicks: number | null
+  bootId: string | null
+  name: string | null
+  command: string | null
+}
+
+export type InputFormat = 'csv' | 'empty' | 'json' | 'ndjson' | 'pids' | 'table'
+
+export interface ParsedInput {
+  format: InputFormat
+  records: InputRecord[]
+}
+
+const PID_MAX = 4_194_304
+
+function fail(message: string): never {
+  throw new UsageError(`stdin: ${message}`)
+}
+
+function toPid(value: unknown, where: string): number {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
+  if (!/^[1-9]\d*$/.test(text) || Number(text) > PID_MAX) fail(`${where}: pid ${JSON.stringify(value)} is not a process id`)
+  return Number(text)
+}
+
+function toTicks(value: unknown, where: string): number | null {
+  if (value === null || value === undefined || value === '') return null
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
+  if (!/^\d+$/.test(text)) fail(`${where}: startTicks ${JSON.stringify(value)} is not a number of ticks`)
+  return Number(text)
+}
+
+function toText(value: unknown, field: string, where: string): string | null {
+  if (value === null || value === undefined || value === '') return null
+  if (typeof value !== 'string') fail(`${where}: ${field} must be a string`)
+  return value
+}
+
+function fromObject(value: unknown, where: string): InputRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${where}: expected an object with a pid`)
+  const o = value as Record<string, unknown>
+  if (!('pid' in o)) fail(`${where}: no pid`)
+  return {
+    bootId: toText(o.bootId, 'bootId', where),
+    command: toText(o.command, 'command', where),
+    name: toText(o.name, 'name', where),
+    pid: toPid(o.pid, where),
+    startTicks: toTicks(o.startTicks, where),
+  }
+}
+
+/** JSON arrays may nest (`proc tree --json`): take every node, depth-first. */
+function flattenJson(items: unknown[], out: InputRecord[], path: string): void {
+  for (const [i, item] of items.entries()) {
+    const where = `${path}[${i}]`
+    out.push(fromObject(item, where))
+    const {children} = item as {children?: unknown}
+    if (children !== undefined) {
+      if (!Array.isArray(children)) fail(`${where}: children must be an array`)
+      flattenJson(children, out, `${where}.children`)
+    }
+  }
+}
+
+function parseJsonText(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    return fail(`${where}: invalid JSON: ${(error as Error).message}`)
+  }
+}
+
+function parseTable(lines: string[]): InputRecord[] {
+  const header = lines[0]
+  const pidHeader = /(^|\s)PID(\s|$)/.exec(header)!
+  // proc's table right-aligns numbers: a pid ends where the header's PID ends.
+  const pidEnd = pidHeader.index + pidHeader[1].length + 3
+  const ticksHeader = /(^|\s)TICKS(\s|$)/.exec(header)
+  const ticksEnd = ticksHeader ? ticksHeader.index + ticksHeader[1].length + 5 : undefined
+  const numberEndingAt = (line: string, end: number) => /(\d+)$/.exec(line.slice(0, end))?.[1]
+  return lines.slice(1).map((line, i) => {
+    const where = `line ${i + 2}`
+    const pid = numberEndingAt(line, pidEnd)
+    if (pid === undefined || (line.length > pidEnd && line[pidEnd] !== ' ')) fail(`${where}: no pid under the PID header`)
+    const ticks = ticksEnd === undefined ? null : numberEndingAt(line, ticksEnd)
+    return {bootId: null, command: null, name: null, pid: toPid(pid, where), startTicks: ticks ? Number(ticks) : null}
+  })
+}
+
+function parseCsvRecords(text: string): InputRecord[] {
+  let rows: string[][]
+  try {
+    rows = parseCsv(text)
+  } catch (error) {
+    return fail((error as Error).message)
+  }
+
+  const header = rows[0]
+  return rows
+    .slice(1)
+    .filter((row) => !(row.length === 1 && row[0] === ''))
+    .map((row, i) => {
+      const where = `CSV row ${i + 2}`
+      if (row.length !== header.length) fail(`${where}: ${row.length} fields, the header has ${header.length}`)
+      return fromObject(Object.fromEntries(header.map((h, j) => [h, row[j]])), where)
+    })
+}
+
+/** Parse what came on stdin. Throws a one-line UsageError for anything it cannot fully read. */
+export function parseRecords(input: string): ParsedInput {
+  if (input.includes('\u0000')) fail('binary data, not process records')
+  // Keep leading spaces: the columns of a table are found by position.
+  const raw = input.replace(/^\uFEFF/, '')
+  const text = raw.trim()
+  if (text === '') return {format: 'empty', records: []}
+
+  if (text.startsWith('[')) {
+    const value = parseJsonText(text, 'JSON')
+    if (!Array.isArray(value)) fail('JSON: expected an array of records')
+    const records: InputRecord[] = []
+    flattenJson(value, records, 'JSON')
+    return {format: 'json', records}
+  }
+
+  const lines = raw.split(/\r?\n/).filter((l) => l.trim() !== '')
+  if (text.startsWith('{')) {
+    return {format: 'ndjson', records: lines.map((line, i) => fromObject(parseJsonText(line, `NDJSON line ${i + 1}`), `NDJSON line ${i + 1}`))}
+  }
+
+  const first = lines[0]
+  if (first.includes(',') || first.trim() === 'pid') {
+    if (parseCsv(first + '\n')[0]?.includes('pid')) return {format: 'csv', records: parseCsvRecords(text)}
+  }
+
+  if (/(^|\s)PID(\s|$)/.test(first)) return {format: 'table', records: parseTable(lines)}
+
+  const tokens = text.split(/\s+/)
+  if (tokens.every((t) => /^\d+$/.test(t))) {
+    return {
+      format: 'pids',
+      records: tokens.map((t, i) => ({bootId: null, command: null, name: null, pid: toPid(t, `word ${i + 1}`), startTicks: null})),
+    }
+  }
+
+  const bad = tokens.find((t) => !/^\d+$/.test(t))!
+  return fail(`not JSON, NDJSON, CSV with a pid header, a proc table or pids (found '${bad.slice(0, 40)}')`)
+}
+
+/** Read all of stdin as text. */
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  return Buffer.concat(chunks).toString('utf8')
+}
