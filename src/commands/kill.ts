@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {type OutputPlan, parsePid, ProcCommand} from '../base-command.js'
 import {parseColumns} from '../columns/index.js'
-import {signalColumn, statusColumn, stepColumn} from '../columns/kill.js'
+import {signalColumn, statusColumn, stepColumn} from '../columns/status.js'
 import {CheckFailed, UsageError} from '../core/errors.js'
 import {isFailure, type KillRecord, runLadder, systemKillDeps} from '../core/kill.js'
 import {type Field} from '../core/process-info.js'

@@ -46,7 +46,8 @@ export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpe
     if (seen.has(wanted.pid)) continue
     seen.add(wanted.pid)
     const live = byPid.get(wanted.pid)
-    const state = liveness(wanted, live && {bootId: live.bootId, pid: live.pid, startTicks: live.startTicks, state: live.state})
+    // A zombie is still there (wait reads its exit status; kill finds it gone before signalling).
+    const state = live ? liveness(wanted, {bootId: live.bootId, pid: live.pid, startTicks: live.startTicks, state: null}) : 'exited'
     if (state === 'alive') {
       if (spec.selection.active && !spec.selection.test(live!)) continue
       targets.push({record: live!, state: 'alive'})

@@ -21,11 +21,16 @@ export const BACKOFF = {factor: 1.5, firstMs: 10, maxMs: 250}
  * Call `check` until it returns true or `timeoutMs` passes (undefined: forever), sleeping with
  * backoff in between. Resolves true when the condition was met.
  */
-export async function pollUntil(check: () => boolean, timeoutMs: number | undefined, clock: Clock = realClock, maxMs = BACKOFF.maxMs): Promise<boolean> {
+export async function pollUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number | undefined,
+  clock: Clock = realClock,
+  maxMs = BACKOFF.maxMs,
+): Promise<boolean> {
   const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + timeoutMs
   let delay = BACKOFF.firstMs
   for (;;) {
-    if (check()) return true
+    if (await check()) return true
     const left = deadline - clock.now()
     if (left <= 0) return false
     await clock.sleep(Math.min(delay, left))
@@ -51,4 +56,104 @@ export function liveness(identity: Identity, probe: Probe | undefined): Liveness
   if (identity.startTicks !== null && probe.startTicks !== null && identity.startTicks !== probe.startTicks) return 'reused'
   if (identity.bootId !== null && probe.bootId !== null && identity.bootId !== probe.bootId) return 'reused'
   return probe.state === 'Z' || probe.state === 'X' ? 'exited' : 'alive'
+}
+
+export type WaitStatus = 'alive' | 'exited' | 'gone' | 'started'
+
+/** One target of `proc wait`, and what became of it. */
+export interface WaitRecord extends Identity {
+  name?: string | null
+  command?: string | null
+  status: WaitStatus
+  /** Milliseconds from the start of the wait to when the exit was seen. */
+  exitedAfterMs: number | null
+  /** Known only when proc saw the process as a zombie (it cannot reap what it did not start). */
+  exitCode: number | null
+  exitSignal: string | null
+  exitCodeKnown: boolean
+}
+
+export interface WaitOptions {
+  /** `all`: until every target has exited; `any`: until the first does. */
+  mode: 'all' | 'any'
+  timeoutMs?: number
+  probe(pid: number): Probe | undefined
+  clock?: Clock
+  /** Called as each target's exit is seen. */
+  onExit?(record: WaitRecord): void
+  signalName?(signal: number): string
+  /** Longest pause between polls. */
+  maxPollMs?: number
+  /**
+   * A cheap existence test (kill(pid, 0)) tried first on most polls. It cannot see a zombie or a
+   * reused pid, so every FULL_PROBE_MS the full probe runs for every target anyway.
+   */
+  exists?(pid: number): boolean
+}
+
+/** How often the full probe (zombie, reuse, exit status) runs when a cheap test is given. */
+export const FULL_PROBE_MS = 1000
+
+/** Pause ceiling for waiting on exits: keeps the median report delay under ~100 ms. */
+export const WAIT_MAX_POLL_MS = 150
+
+/** kill(pid, 0): true while the pid exists (zombies and reused pids included). */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Wait for targets to exit, polling /proc with backoff: cheap when idle, quick to notice.
+ * A zombie counts as exited (and gives its exit status); so does a pid now held by another process.
+ * Resolves true when the condition was met, false on timeout.
+ */
+export async function waitForExit(records: WaitRecord[], options: WaitOptions): Promise<boolean> {
+  const clock = options.clock ?? realClock
+  const started = clock.now()
+  const pending = new Set(records.filter((r) => r.status === 'alive'))
+  const done = () => (options.mode === 'any' ? pending.size < records.length || records.length === 0 : pending.size === 0)
+  if (done()) return true
+  let lastFull = Number.NEGATIVE_INFINITY
+  const check = () => {
+    const full = !options.exists || clock.now() - lastFull >= FULL_PROBE_MS
+    if (full) lastFull = clock.now()
+    for (const r of pending) {
+      if (!full && options.exists!(r.pid)) continue
+      const probe = options.probe(r.pid)
+      if (liveness(r, probe) === 'alive') continue
+      r.status = 'exited'
+      r.exitedAfterMs = Math.round(clock.now() - started)
+      if (probe?.exit && probe.startTicks === r.startTicks) {
+        r.exitCode = probe.exit.code
+        r.exitSignal = probe.exit.signal === null ? null : (options.signalName?.(probe.exit.signal) ?? String(probe.exit.signal))
+        r.exitCodeKnown = true
+      }
+
+      pending.delete(r)
+      options.onExit?.(r)
+    }
+
+    return done()
+  }
+
+  return pollUntil(check, options.timeoutMs, clock, options.maxPollMs ?? WAIT_MAX_POLL_MS)
+}
+
+/** Poll `find` until it returns something (a process came up) or the timeout passes. */
+export async function waitForStart<T>(find: () => Promise<T[]>, timeoutMs: number | undefined, clock: Clock = realClock): Promise<T[]> {
+  let found: T[] = []
+  await pollUntil(
+    async () => {
+      found = await find()
+      return found.length > 0
+    },
+    timeoutMs,
+    clock,
+  )
+  return found
 }

@@ -31,6 +31,11 @@ function project(records: readonly object[], columns: readonly ColumnDef[]): Row
   })
 }
 
+/** One NDJSON line: for streaming records as they happen. */
+export function ndjsonLine(record: object, options: Pick<RenderOptions, 'columns' | 'project'>): string {
+  return JSON.stringify(options.project ? project([record], options.columns)[0] : record) + '\n'
+}
+
 /** Render records in one of the four formats. Table and CSV code is loaded only when chosen. */
 export async function render(records: readonly object[], options: RenderOptions): Promise<string> {
   switch (options.format) {
@@ -41,8 +46,7 @@ export async function render(records: readonly object[], options: RenderOptions)
     }
 
     case 'ndjson': {
-      const rows = options.project ? project(records, options.columns) : records
-      return rows.map((r) => JSON.stringify(r) + '\n').join('')
+      return records.map((r) => ndjsonLine(r, options)).join('')
     }
 
     case 'csv': {

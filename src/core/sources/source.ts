@@ -7,6 +7,8 @@ export interface Probe {
   bootId: string | null
   /** Z for a zombie (exited, not yet reaped); null when the source cannot tell. */
   state: string | null
+  /** A zombie's exit status, when the source can read it. */
+  exit?: {code: number | null; signal: number | null}
 }
 
 export interface ListOptions {

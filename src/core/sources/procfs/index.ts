@@ -3,7 +3,7 @@ import path from 'node:path'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
-import {parseBootTime, parseCmdline, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {parseBootTime, parseCmdline, parseExitStatus, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
 import {type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
 /** Clock ticks per second of stat's time fields. Linux fixes USER_HZ at 100 on every architecture Node runs on. */
@@ -68,8 +68,10 @@ export class ProcfsSource implements ProcessSource {
     const buf = this.io.read(`${this.root}/${pid}/stat`)
     const stat = isFailure(buf) ? undefined : parseStat(buf)
     if (!stat) return undefined
+    // Before any other read: `buf` is the reader's shared buffer.
+    const exit = stat.state === 'Z' ? parseExitStatus(buf as Buffer) : undefined
     this.cachedBootId ??= this.bootId()
-    return {bootId: this.cachedBootId, pid, startTicks: stat.startTicks, state: stat.state}
+    return {bootId: this.cachedBootId, exit, pid, startTicks: stat.startTicks, state: stat.state}
   }
 
   /** Read one process; undefined when it does not exist (or vanished while being read). */

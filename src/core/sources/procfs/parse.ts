@@ -141,3 +141,22 @@ export function parseBootTime(text: string): number | undefined {
   const m = /^btime (\d+)$/m.exec(text)
   return m ? Number(m[1]) * 1000 : undefined
 }
+
+export interface ExitStatus {
+  code: number | null
+  signal: number | null
+}
+
+/**
+ * The exit status of a zombie, from field 52 (exit_code, Linux 3.5+) of /proc/PID/stat, in the
+ * form waitpid(2) reports: a code, or the number of the signal that ended it.
+ */
+export function parseExitStatus(buf: Buffer): ExitStatus | undefined {
+  const close = buf.lastIndexOf(CLOSE_PAREN)
+  if (close < 0) return undefined
+  const f = buf.toString('latin1', close + 2, buf.length).trim().split(' ')
+  const raw = Number(f[49])
+  if (f.length < 50 || !Number.isInteger(raw)) return undefined
+  const signal = raw & 0x7f
+  return signal === 0 ? {code: (raw >> 8) & 0xff, signal: null} : {code: null, signal}
+}

@@ -1,0 +1,142 @@
+import {constants} from 'node:os'
+
+import {Flags} from '@oclif/core'
+
+import {parsePid, ProcCommand} from '../base-command.js'
+import {parseColumns, processColumns} from '../columns/index.js'
+import {exitCodeColumn, exitCodeKnownColumn, exitedAfterColumn, exitSignalColumn, statusColumn} from '../columns/status.js'
+import {CheckFailed, ProcError, UsageError} from '../core/errors.js'
+import type {Field} from '../core/process-info.js'
+import {buildSelection} from '../core/select.js'
+import {openSource, type SourceName} from '../core/sources/index.js'
+import {resolveTargets} from '../core/targets.js'
+import {parseDuration} from '../core/units.js'
+import {pidExists, waitForExit, waitForStart, type WaitRecord} from '../core/wait.js'
+import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
+import {parseRecords, readStdin} from '../input/records.js'
+import {ndjsonLine} from '../output/render.js'
+
+const {limit: _limit, sort: _sort, ...waitOutputFlags} = outputFlags
+const {sample: _sample, ...waitSourceFlags} = sourceFlags
+
+/** Exit code on timeout, as timeout(1). */
+export const TIMED_OUT = 124
+
+const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]))
+
+export default class Wait extends ProcCommand {
+  static override description = `Wait for processes to exit (or, with --for start, to appear).
+
+Targets are PIDs, the selectors and --where of proc list, or records on stdin (as for proc kill).
+A record whose pid now belongs to another process counts as exited. A zombie counts as exited,
+and then its exit code is known; otherwise proc cannot know it (it did not start the process)
+and says so (exitCodeKnown: false). Polls /proc with backoff: no busy loop.
+
+Exit: 0 when the condition is met, 124 on timeout (the report lists what is still running),
+1 when nothing matched (unless --allow-empty), 2 on usage errors.`
+
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %> 4242', description: 'until 4242 exits'},
+    {command: '<%= config.bin %> <%= command.id %> --name make --timeout 10m', description: 'until every make exits; 124 after ten minutes'},
+    {command: '<%= config.bin %> <%= command.id %> 11 12 13 --any', description: 'until the first of them exits'},
+    {command: `<%= config.bin %> <%= command.id %> --for start --match 'vite.*--port 5173' --timeout 30s`, description: 'until a dev server is up'},
+    {command: '<%= config.bin %> list --name worker --json | <%= config.bin %> <%= command.id %> --format ndjson', description: 'one NDJSON line per exit, as it happens'},
+  ]
+
+  static override flags = {
+    ...selectorFlags,
+    ...waitOutputFlags,
+    ...waitSourceFlags,
+    all: Flags.boolean({description: 'wait until every target has exited (default)', exclusive: ['any']}),
+    'allow-empty': Flags.boolean({description: 'exit 0 when nothing matched'}),
+    any: Flags.boolean({description: 'wait until the first target exits', exclusive: ['all']}),
+    for: Flags.string({default: 'exit', description: 'exit: wait for the targets to end; start: wait for a matching process to appear', options: ['exit', 'start']}),
+    quiet: Flags.boolean({char: 'q', description: 'print nothing; the exit code tells'}),
+    timeout: Flags.string({char: 't', description: 'give up after this long: exit 124 (default: wait forever)'}),
+  }
+
+  static override strict = false
+
+  static override usage = '<%= command.id %> [PID... | -] [FLAGS]'
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Wait)
+    const args = argv as string[]
+    const wantStdin = args.includes('-')
+    const pids = args.filter((a) => a !== '-').map((a) => parsePid(a, 'pid argument'))
+    const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout')
+    const selection = buildSelection(this.selectorsFrom(flags))
+    const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+
+    if (flags.for === 'start') {
+      if (!selection.active || pids.length > 0 || wantStdin) throw new UsageError('--for start needs selectors or --where (what should appear)')
+      const plan = this.outputPlan({...flags, limit: undefined, sort: undefined}, {machine: processColumns, sort: 'pid', table: 'pid,ppid,user,elapsed,command'})
+      if (!plan) return
+      const fields = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', ...selection.needs])
+      for (const c of plan.columns) for (const f of c.needs) fields.add(f)
+      if (!plan.explicitColumns && plan.format !== 'table') for (const c of processColumns) for (const f of c.needs) fields.add(f)
+      const found = await waitForStart(async () => (await source.list({fields})).filter((r) => selection.test(r)), timeoutMs)
+      if (found.length === 0) throw new ProcError(`timed out after ${flags.timeout}: nothing matching appeared`, TIMED_OUT)
+      if (!flags.quiet) await this.print(found, plan)
+      return
+    }
+
+    const plan = this.outputPlan({...flags, limit: undefined, sort: undefined}, {
+      machine: [...parseColumns('pid,name,command,startTicks,bootId'), statusColumn, exitedAfterColumn, exitCodeColumn, exitSignalColumn, exitCodeKnownColumn],
+      sort: 'pid',
+      table: 'pid,name,status,exitedAfterMs,exitCode,exitSignal,command',
+    })
+    if (!plan) return
+    plan.sort = []
+    const readInput = wantStdin || (pids.length === 0 && !selection.active && !process.stdin.isTTY)
+    const input = readInput ? parseRecords(await readStdin()).records : undefined
+    if (!readInput && pids.length === 0 && !selection.active) throw new UsageError('nothing to wait for: give PIDs, selectors or --where, or records on stdin')
+
+    const snapshot = await source.list({fields: new Set<Field>(['pid', 'ppid', 'state', 'name', 'command', 'startTicks', 'bootId', ...selection.needs])})
+    const records: WaitRecord[] = resolveTargets(snapshot, {input, pids, selection}).map((t) => ({
+      bootId: t.record.bootId,
+      command: t.record.command ?? null,
+      exitCode: null,
+      exitCodeKnown: false,
+      exitedAfterMs: t.state === 'alive' ? null : 0,
+      exitSignal: null,
+      name: t.record.name ?? null,
+      pid: t.record.pid,
+      startTicks: t.record.startTicks,
+      status: t.state === 'alive' ? 'alive' : 'gone',
+    }))
+    if (records.length === 0) {
+      if (flags['allow-empty']) return
+      if (flags.quiet) {
+        process.exitCode = 1
+        return
+      }
+
+      throw new CheckFailed('no process matched')
+    }
+
+    // NDJSON streams each exit as it is seen; other formats report once at the end.
+    const stream = plan.format === 'ndjson' && !flags.quiet
+    const columns = {columns: plan.columns, project: true}
+    const emit = (r: WaitRecord) => this.write(ndjsonLine(r, columns))
+    if (stream) for (const r of records) if (r.status === 'gone') emit(r)
+    const met = await waitForExit(records, {
+      exists: pidExists,
+      mode: flags.any ? 'any' : 'all',
+      onExit: stream ? emit : undefined,
+      probe: (pid) => source.probe(pid),
+      signalName: (n) => signalNames.get(n) ?? String(n),
+      timeoutMs,
+    })
+    if (!flags.quiet) {
+      if (stream) for (const r of records) if (r.status === 'alive') emit(r)
+      if (!stream) await this.print(records, {...plan, explicitColumns: true})
+    }
+
+    if (!met) {
+      const alive = records.filter((r) => r.status === 'alive').length
+      if (flags.quiet) process.exitCode = TIMED_OUT
+      else throw new ProcError(`timed out after ${flags.timeout}: ${alive} still running`, TIMED_OUT)
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import {strict as assert} from 'node:assert'
+import {type ChildProcess} from 'node:child_process'
+
+import {runCli} from '../helpers/cli.js'
+import {startProcess, startSleeper} from '../helpers/processes.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A process that leaves a zombie child exiting with `code`; resolves the zombie's pid. */
+async function zombieOf(code: number): Promise<{holder: ChildProcess; zombie: number}> {
+  const holder = startProcess('sh', ['-c', `(exit ${code}) & echo $!; exec sleep 300`], {stdio: ['ignore', 'pipe', 'ignore']})
+  const zombie = await new Promise<number>((resolve) => holder.stdout!.once('data', (d) => resolve(Number(String(d).trim()))))
+  return {holder, zombie}
+}
+
+describe('proc wait', () => {
+  it('waits for all targets, and reports when each exited', async () => {
+    const a = startSleeper(0.3)
+    const b = startSleeper(0.6)
+    const started = Date.now()
+    const {code, stdout} = await runCli(['wait', String(a.pid), String(b.pid), '--json'])
+    assert.equal(code, 0)
+    assert.ok(Date.now() - started >= 500)
+    const records = JSON.parse(stdout)
+    assert.deepEqual(records.map((r: {status: string}) => r.status), ['exited', 'exited'])
+    assert.ok(records[1].exitedAfterMs > records[0].exitedAfterMs)
+  })
+
+  it('--any returns at the first exit', async () => {
+    const a = startSleeper(0.2)
+    const b = startSleeper()
+    const started = Date.now()
+    const {code, stdout} = await runCli(['wait', String(a.pid), String(b.pid), '--any', '--json'])
+    assert.equal(code, 0)
+    assert.ok(Date.now() - started < 5000)
+    assert.deepEqual(JSON.parse(stdout).map((r: {status: string}) => r.status), ['exited', 'alive'])
+  })
+
+  it('times out with 124 and lists what is still alive', async () => {
+    const a = startSleeper()
+    const started = Date.now()
+    const {code, stderr, stdout} = await runCli(['wait', String(a.pid), '--timeout', '300ms', '--json'])
+    assert.equal(code, 124)
+    assert.ok(Date.now() - started >= 300)
+    assert.match(stderr, /^proc wait: timed out after 300ms: 1 still running\n$/)
+    assert.deepEqual(JSON.parse(stdout).map((r: {pid: number; status: string}) => [r.pid, r.status]), [[a.pid, 'alive']])
+  })
+
+  it('is done at once for a process already gone, a zombie (with its exit code) and a reused pid', async () => {
+    const {zombie} = await zombieOf(7)
+    await sleep(100)
+    const s = startSleeper()
+    await sleep(50)
+    const [record] = JSON.parse((await runCli(['list', '--pid', String(s.pid), '--json'])).stdout)
+    record.startTicks -= 1
+    const {code, stdout} = await runCli(['wait', String(zombie), '4194000', '-', '--json'], {input: JSON.stringify([record])})
+    assert.equal(code, 0)
+    const byPid = new Map(JSON.parse(stdout).map((r: {pid: number}) => [r.pid, r]))
+    assert.deepEqual(byPid.get(zombie), {...(byPid.get(zombie) as object), exitCode: 7, exitCodeKnown: true, status: 'exited'})
+    assert.equal((byPid.get(4_194_000) as {status: string}).status, 'gone')
+    assert.equal((byPid.get(s.pid) as {status: string}).status, 'gone')
+  })
+
+  it('streams one NDJSON line per exit as it happens, with exitCode null when it cannot be known', async () => {
+    const a = startSleeper(0.2)
+    const {stdout} = await runCli(['wait', String(a.pid), '--format', 'ndjson'])
+    const [line] = stdout.trimEnd().split('\n').map((l) => JSON.parse(l))
+    assert.equal(line.pid, a.pid)
+    assert.equal(line.status, 'exited')
+    assert.equal(typeof line.exitedAfterMs, 'number')
+    assert.equal(line.exitCode, null)
+    assert.equal(line.exitCodeKnown, false)
+  })
+
+  it('--for start waits for a process that starts after the wait began', async () => {
+    const token = `${process.pid}${Date.now() % 100_000}`
+    const waiting = runCli(['wait', '--for', 'start', '--match', `^sleep 3${token}$`, '--timeout', '10s', '--json'])
+    await sleep(400)
+    const late = startProcess('sleep', [`3${token}`])
+    const {code, stdout} = await waiting
+    assert.equal(code, 0)
+    assert.deepEqual(JSON.parse(stdout).map((r: {pid: number}) => r.pid), [late.pid])
+    const never = await runCli(['wait', '--for', 'start', '--match', 'no-such-command-anywhere', '--timeout', '200ms'])
+    assert.equal(never.code, 124)
+  })
+
+  it('reads targets from proc list --json on stdin', async () => {
+    const a = startSleeper(2)
+    await sleep(50)
+    const listed = await runCli(['list', '--pid', String(a.pid), '--json'])
+    const {code, stdout} = await runCli(['wait', '--json'], {input: listed.stdout})
+    assert.equal(code, 0)
+    assert.equal(JSON.parse(stdout)[0].status, 'exited')
+  })
+
+  it('exits 1 when nothing matched, 0 with --allow-empty', async () => {
+    assert.equal((await runCli(['wait', '--name', 'no-such-process-here'])).code, 1)
+    assert.equal((await runCli(['wait', '--name', 'no-such-process-here', '--allow-empty'])).code, 0)
+  })
+
+  for (const [title, args] of [
+    ['bad duration', ['wait', '1', '--timeout', 'forever']],
+    ['bad pid', ['wait', 'x1']],
+    ['negative pid', ['wait', '--', '-4']],
+    ['bad --for', ['wait', '--for', 'lunch']],
+    ['--for start without selectors', ['wait', '--for', 'start']],
+    ['--all with --any', ['wait', '1', '--all', '--any']],
+  ] as Array<[string, string[]]>) {
+    it(`usage error: ${title} exits 2 with one line`, async () => {
+      const {code, stderr} = await runCli(args)
+      assert.equal(code, 2, stderr)
+      assert.equal(stderr.trimEnd().split('\n').length, 1)
+    })
+  }
+})
