@@ -77,6 +77,8 @@ export interface OutputPlan {
 export abstract class ProcCommand extends Command {
   /** Exit code for usage errors (spawn uses 125, like timeout(1)). */
   protected usageExitCode = 2
+  /** Exit code for unexpected errors (spawn uses 125). */
+  protected internalExitCode = INTERNAL_ERROR_EXIT
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     // this.exit() throws an ExitError that oclif must see.
@@ -90,7 +92,7 @@ export abstract class ProcCommand extends Command {
       code = error.exitCode
       message = error.message
     } else {
-      code = INTERNAL_ERROR_EXIT
+      code = this.internalExitCode
       message = `internal error: ${error.message}`
     }
 

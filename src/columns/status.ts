@@ -3,12 +3,12 @@ import {defineColumn} from './registry.js'
 /** Columns of the records that kill and wait report about their targets. */
 export const statusColumn = defineColumn({
   description:
-    'what became of the target. kill: signalled, killed (by a later step), gone, reused, denied, protected, survived, dry-run; wait: exited, gone (before the wait), alive',
+    'kill: signalled, killed (by a later step), gone, reused, denied, protected, survived, dry-run; wait: exited, gone (before the wait), alive; spawn: proc\'s exit status',
   header: 'STATUS',
   id: 'status',
   kind: 'string',
 })
-export const signalColumn = defineColumn({description: 'kill: the last signal sent', header: 'SIGNAL', id: 'signal', kind: 'string'})
+export const signalColumn = defineColumn({description: 'kill: the last signal sent; spawn: the signal that ended the child', header: 'SIGNAL', id: 'signal', kind: 'string'})
 export const stepColumn = defineColumn({description: 'kill: which signal of the ladder (1-based) ended the process, or was the last sent', header: 'STEP', id: 'step', kind: 'count'})
 export const exitedAfterColumn = defineColumn({
   description: 'wait: milliseconds from the start of the wait until the exit was seen',
@@ -18,7 +18,7 @@ export const exitedAfterColumn = defineColumn({
   kind: 'count',
 })
 export const exitCodeColumn = defineColumn({
-  description: 'wait: exit code, when proc saw the process as a zombie; null when it cannot know (it did not start the process)',
+  description: 'spawn: the child\'s exit code; wait: the exit code when proc saw the process as a zombie, null when it cannot know',
   header: 'CODE',
   id: 'exitCode',
   kind: 'count',

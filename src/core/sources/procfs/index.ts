@@ -3,7 +3,7 @@ import path from 'node:path'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
-import {parseBootTime, parseCmdline, parseExitStatus, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {parseBootTime, parseCmdline, parseExitStatus, parsePeakRss, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
 import {type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
 /** Clock ticks per second of stat's time fields. Linux fixes USER_HZ at 100 on every architecture Node runs on. */
@@ -72,6 +72,20 @@ export class ProcfsSource implements ProcessSource {
     const exit = stat.state === 'Z' ? parseExitStatus(buf as Buffer) : undefined
     this.cachedBootId ??= this.bootId()
     return {bootId: this.cachedBootId, exit, pid, startTicks: stat.startTicks, state: stat.state}
+  }
+
+  /** Peak resident memory (VmHWM) of a running process; undefined once it is gone or a zombie. */
+  peakRss(pid: number): number | undefined {
+    const buf = this.io.read(`${this.root}/${pid}/status`)
+    return isFailure(buf) ? undefined : parsePeakRss(buf.toString('latin1'))
+  }
+
+  /** This process's own stat: its group, its terminal's foreground group, its reaped children's CPU. */
+  self(): {pgid: number; tpgid: number; childUserMs: number; childSystemMs: number} | undefined {
+    const buf = this.io.read(`${this.root}/self/stat`)
+    const stat = isFailure(buf) ? undefined : parseStat(buf)
+    if (!stat) return undefined
+    return {childSystemMs: stat.cstime * MS_PER_TICK, childUserMs: stat.cutime * MS_PER_TICK, pgid: stat.pgid, tpgid: stat.tpgid}
   }
 
   /** Read one process; undefined when it does not exist (or vanished while being read). */

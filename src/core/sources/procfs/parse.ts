@@ -8,7 +8,12 @@ export interface StatFields {
   pgid: number
   sid: number
   ttyNr: number
+  /** Foreground process group of the controlling terminal (-1: none). */
+  tpgid: number
   utime: number
+  /** CPU of reaped children, in ticks. */
+  cutime: number
+  cstime: number
   stime: number
   nice: number
   threads: number
@@ -72,6 +77,9 @@ export function parseStat(buf: Buffer): StatFields | undefined {
     state,
     stime: f[11],
     threads: f[16],
+    cstime: f[13],
+    cutime: f[12],
+    tpgid: f[4],
     ttyNr: f[3],
     utime: f[10],
     vsize: f[19],
@@ -159,4 +167,10 @@ export function parseExitStatus(buf: Buffer): ExitStatus | undefined {
   if (f.length < 50 || !Number.isInteger(raw)) return undefined
   const signal = raw & 0x7f
   return signal === 0 ? {code: (raw >> 8) & 0xff, signal: null} : {code: null, signal}
+}
+
+/** VmHWM (peak resident set size) from /proc/PID/status, in bytes. */
+export function parsePeakRss(text: string): number | undefined {
+  const m = /\nVmHWM:\s+(\d+) kB/.exec(text)
+  return m ? Number(m[1]) * 1024 : undefined
 }

@@ -1,0 +1,22 @@
+import {defineColumn, getColumn} from './registry.js'
+import {exitCodeColumn, signalColumn, statusColumn} from './status.js'
+
+/** The fields of the record `proc spawn` reports, in order. */
+export const spawnColumns = [
+  getColumn('command'),
+  getColumn('argv'),
+  getColumn('pid'),
+  getColumn('startTime'),
+  defineColumn({description: 'spawn: when the child ended, ISO-8601 UTC', header: 'END', id: 'endTime', kind: 'string'}),
+  defineColumn({description: 'spawn: wall time from start to exit, milliseconds', header: 'WALL', id: 'durationMs', kind: 'duration'}),
+  exitCodeColumn,
+  signalColumn,
+  defineColumn({description: 'spawn: the timeout ran out', header: 'TIMEOUT', id: 'timedOut', kind: 'string'}),
+  defineColumn({description: 'spawn: KILL was sent after --kill-after', header: 'KILLED', id: 'killedAfterTimeout', kind: 'string'}),
+  defineColumn({description: 'spawn: user CPU of the child and the descendants it reaped, ms', header: 'USER', id: 'cpuUserMs', kind: 'count'}),
+  defineColumn({description: 'spawn: system CPU of the child and the descendants it reaped, ms', header: 'SYS', id: 'cpuSystemMs', kind: 'count'}),
+  defineColumn({description: 'spawn: peak resident memory of the child, sampled while it ran', header: 'MAXRSS', id: 'maxRssBytes', kind: 'bytes'}),
+  defineColumn({description: 'spawn: processes the run left behind', header: 'LEAKS', id: 'leaks', kind: 'list'}),
+  defineColumn({description: 'spawn: why the child could not run', header: 'ERROR', id: 'error', kind: 'string'}),
+  statusColumn,
+]

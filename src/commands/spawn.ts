@@ -1,0 +1,116 @@
+import {writeFileSync} from 'node:fs'
+
+import {Flags} from '@oclif/core'
+
+import {ProcCommand} from '../base-command.js'
+import {spawnColumns} from '../columns/spawn.js'
+import {UsageError} from '../core/errors.js'
+import {EXIT, type RunRecord, runChild} from '../core/run.js'
+import {parseSignal} from '../core/signals.js'
+import {ProcfsSource} from '../core/sources/procfs/index.js'
+import {formatBytes, parseDuration} from '../core/units.js'
+import {render} from '../output/render.js'
+
+export default class Spawn extends ProcCommand {
+  static override description = `Run a command and report exactly how it ended, like timeout(1) and time(1) in one.
+
+The child inherits stdin, stdout and stderr; proc writes nothing to stdout. Signals sent to proc
+(INT TERM HUP QUIT USR1 USR2 WINCH) reach the child once. With --timeout, the child (its process
+group, unless stdin is a terminal) gets --signal when time runs out, and KILL --kill-after later.
+
+Exit status, as timeout(1): the child's own code; 128+N when a signal N ended it; 124 on timeout
+(137 when --kill-after had to KILL it); 125 when proc itself fails (a bad flag, a missing --cwd);
+126 when the command cannot be executed; 127 when it is not found.
+
+A one-line summary goes to stderr; --report writes the whole record instead (or --report-file).`
+
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %> -- make test', description: 'run, then say how it ended'},
+    {command: '<%= config.bin %> <%= command.id %> --timeout 10s --kill-after 5s -- ./server', description: 'TERM after 10 s, KILL 5 s later'},
+    {command: '<%= config.bin %> <%= command.id %> --report json --quiet -- npm test 2> report.json', description: 'a JSON report'},
+    {command: '<%= config.bin %> <%= command.id %> --report-file run.json --cwd /tmp --env DEBUG=1 -- ./job.sh', description: 'report to a file, run elsewhere'},
+  ]
+
+  static override flags = {
+    'clear-env': Flags.boolean({description: 'start the child with an empty environment (plus --env)'}),
+    cwd: Flags.string({description: 'run the child in this directory'}),
+    env: Flags.string({description: 'set K=V in the child\'s environment (repeatable)', multiple: true}),
+    'kill-after': Flags.string({char: 'k', description: 'after the timeout signal, wait this long and send KILL'}),
+    'preserve-status': Flags.boolean({description: 'on timeout, exit with the child\'s status instead of 124'}),
+    quiet: Flags.boolean({char: 'q', description: 'no summary line on stderr'}),
+    report: Flags.string({description: 'write the record to stderr (or --report-file) in this format', options: ['json', 'ndjson', 'csv']}),
+    'report-file': Flags.string({description: 'write the record to this file (format: --report, default json)'}),
+    signal: Flags.string({char: 's', default: 'TERM', description: 'signal to send on timeout'}),
+    timeout: Flags.string({char: 't', description: 'time limit (10s, 5m); 0 or none: no limit'}),
+  }
+
+  static override strict = false
+
+  static override usage = '<%= command.id %> [FLAGS] -- COMMAND [ARGS...]'
+
+  // proc's own failures are 125 here, so they can never be mistaken for the child's status.
+  protected override usageExitCode = EXIT.internal
+  protected override internalExitCode = EXIT.internal
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Spawn)
+    const command = argv as string[]
+    if (command.length === 0) throw new UsageError('no command given: proc spawn [FLAGS] -- COMMAND [ARGS...]')
+    const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout')
+    const killAfterMs = flags['kill-after'] === undefined ? undefined : parseDuration(flags['kill-after'], '--kill-after')
+    const timeoutSignal = parseSignal(flags.signal)
+    const env: NodeJS.ProcessEnv = flags['clear-env'] ? {} : {...process.env}
+    for (const pair of flags.env ?? []) {
+      const eq = pair.indexOf('=')
+      if (eq <= 0) throw new UsageError(`--env: '${pair}' is not K=V`)
+      env[pair.slice(0, eq)] = pair.slice(eq + 1)
+    }
+
+    const record = await runChild(
+      {
+        argv: command,
+        cwd: flags.cwd,
+        env,
+        interactive: Boolean(process.stdin.isTTY),
+        killAfterMs,
+        probes: process.platform === 'linux' ? new ProcfsSource() : undefined,
+        timeoutMs,
+        timeoutSignal,
+      },
+      flags['preserve-status'],
+    )
+    process.exitCode = record.status
+    await this.report(record, flags)
+  }
+
+  private async report(record: RunRecord, flags: {quiet: boolean; report?: string; 'report-file'?: string}): Promise<void> {
+    if (!flags.quiet && !flags.report) process.stderr.write(summary(record) + '\n')
+    if (!flags.report && !flags['report-file']) return
+    const format = (flags.report ?? 'json') as 'csv' | 'json' | 'ndjson'
+    const text = await render([record], {color: false, columns: spawnColumns, format, header: true, project: true})
+    if (!flags['report-file']) {
+      process.stderr.write(text)
+      return
+    }
+
+    try {
+      writeFileSync(flags['report-file'], text)
+    } catch (error) {
+      // The child's status stands; the report could not be written.
+      process.stderr.write(`proc spawn: cannot write the report to ${flags['report-file']}: ${(error as Error).message}\n`)
+    }
+  }
+}
+
+/** The one-line human summary. */
+export function summary(r: RunRecord): string {
+  const what = `'${r.command.length > 60 ? r.command.slice(0, 59) + '…' : r.command}'`
+  if (r.error) return `proc spawn: ${what} could not run (${r.error}); exit ${r.status}`
+  const how = r.signal ? `killed by ${r.signal}` : `exited ${r.exitCode}`
+  const timeout = r.timedOut ? `timed out${r.killedAfterTimeout ? ', KILLed after --kill-after' : ''}, ` : ''
+  const cpu = r.cpuUserMs === null ? '' : `, cpu ${(r.cpuUserMs / 1000).toFixed(2)}s user ${(r.cpuSystemMs! / 1000).toFixed(2)}s sys`
+  const rss = r.maxRssBytes === null ? '' : `, max rss ${formatBytes(r.maxRssBytes)}`
+  const leaks = r.leaks.length > 0 ? `, ${r.leaks.length} leaked` : ''
+  return `proc spawn: ${what} ${timeout}${how} after ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}; exit ${r.status}`
+}
+

@@ -1,0 +1,230 @@
+import {spawn, type ChildProcess} from 'node:child_process'
+import {statSync} from 'node:fs'
+import {constants} from 'node:os'
+
+import {ProcError} from './errors.js'
+import type {Signal} from './signals.js'
+
+/** The exit statuses of timeout(1), which `proc spawn` keeps. */
+export const EXIT = {cannotExecute: 126, internal: 125, notFound: 127, timedOut: 124} as const
+
+/** What the runner needs from the platform's process data (the procfs source on Linux). */
+export interface RunProbes {
+  /** Peak RSS of a running process, bytes. */
+  peakRss(pid: number): number | undefined
+  /** This process: its group, its terminal's foreground group, its reaped children's CPU. */
+  self(): {childSystemMs: number; childUserMs: number; pgid: number; tpgid: number} | undefined
+}
+
+export interface RunOptions {
+  argv: string[]
+  cwd?: string
+  env: NodeJS.ProcessEnv
+  timeoutMs?: number
+  timeoutSignal: Signal
+  killAfterMs?: number
+  /**
+   * stdin is a terminal: the child stays in our (foreground) process group so it can use the
+   * terminal, and signals the terminal already sent to the whole group are not sent again.
+   * Otherwise the child leads a process group of its own and signals go to that group.
+   */
+  interactive: boolean
+  probes?: RunProbes
+  /** Called once the child runs (leak detection hooks in here). */
+  onStart?(child: ChildProcess): void
+}
+
+export interface RunRecord {
+  command: string
+  argv: string[]
+  pid: number | null
+  startTime: string
+  endTime: string
+  durationMs: number
+  exitCode: number | null
+  signal: string | null
+  timedOut: boolean
+  killedAfterTimeout: boolean
+  /** CPU of the child and the descendants it reaped (from this process's cutime/cstime). */
+  cpuUserMs: number | null
+  cpuSystemMs: number | null
+  /** Peak RSS of the child, sampled while it runs. */
+  maxRssBytes: number | null
+  leaks: object[]
+  /** Why the child could not run, when it could not. */
+  error: string | null
+  /** proc's exit status: the child's, or timeout(1)'s 124-127. */
+  status: number
+}
+
+/** Signals proc passes on to the child. */
+export const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH']
+
+/** Signals a terminal sends to its whole foreground group: the child got them already. */
+const FROM_TERMINAL: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT', 'SIGWINCH'])
+
+const signalNumber = (name: string) => (constants.signals as Record<string, number>)[name]
+
+/** timeout(1)'s status rules. */
+export function exitStatus(r: Pick<RunRecord, 'exitCode' | 'killedAfterTimeout' | 'signal' | 'timedOut'>, preserveStatus: boolean, timeoutSignal: Signal): number {
+  if (r.timedOut && !preserveStatus) return r.killedAfterTimeout || timeoutSignal.name === 'SIGKILL' ? 128 + 9 : EXIT.timedOut
+  if (r.signal) return 128 + (signalNumber(r.signal) ?? 0)
+  return r.exitCode ?? EXIT.internal
+}
+
+function spawnErrorStatus(code: string | undefined): number {
+  if (code === 'ENOENT') return EXIT.notFound
+  if (code === 'EACCES' || code === 'ENOEXEC' || code === 'EISDIR' || code === 'EPERM') return EXIT.cannotExecute
+  return EXIT.internal
+}
+
+/**
+ * A watchdog for when proc itself is killed with SIGKILL (no handler can run then): a shell
+ * blocked reading a pipe from proc. When proc dies, the pipe closes and the shell signals the
+ * child's group (or the child), TERM then KILL. On a normal end proc kills the watchdog first.
+ */
+function startWatchdog(target: string): ChildProcess | undefined {
+  try {
+    const dog = spawn('sh', ['-c', `read _ ; kill -TERM ${target} 2>/dev/null; sleep 2; kill -KILL ${target} 2>/dev/null`], {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    })
+    dog.on('error', () => {})
+    dog.unref()
+    ;(dog.stdin as unknown as {unref?: () => void}).unref?.()
+    return dog
+  } catch {
+    return undefined
+  }
+}
+
+/** Run a child the way timeout(1) does, forwarding signals, and measure how it ended. */
+export async function runChild(options: RunOptions, preserveStatus = false): Promise<RunRecord> {
+  const {argv, probes} = options
+  const record: RunRecord = {
+    argv,
+    command: argv.join(' '),
+    cpuSystemMs: null,
+    cpuUserMs: null,
+    durationMs: 0,
+    endTime: '',
+    error: null,
+    exitCode: null,
+    killedAfterTimeout: false,
+    leaks: [],
+    maxRssBytes: null,
+    pid: null,
+    signal: null,
+    startTime: new Date().toISOString(),
+    status: EXIT.internal,
+    timedOut: false,
+  }
+  if (options.cwd !== undefined) {
+    let isDir = false
+    try {
+      isDir = statSync(options.cwd).isDirectory()
+    } catch {}
+
+    if (!isDir) throw new ProcError(`cannot change to directory '${options.cwd}': not a directory`, EXIT.internal)
+  }
+
+  const before = probes?.self()
+  const t0 = performance.now()
+  const child = spawn(argv[0], argv.slice(1), {cwd: options.cwd, detached: !options.interactive, env: options.env, stdio: 'inherit'})
+  const timers: NodeJS.Timeout[] = []
+  let running = true
+  let dog: ChildProcess | undefined
+
+  /** Signal the child: its whole group when it leads one. */
+  const signalChild = (signal: NodeJS.Signals | number) => {
+    if (!running || child.pid === undefined) return
+    try {
+      process.kill(options.interactive ? child.pid : -child.pid, signal)
+    } catch {
+      // it is on its way out
+    }
+  }
+
+  const forward = (signal: NodeJS.Signals) => {
+    if (options.interactive && FROM_TERMINAL.has(signal)) {
+      // The terminal sent it to the whole foreground group, the child included: do not double it.
+      const self = probes?.self()
+      if (self && self.tpgid === self.pgid) return
+    }
+
+    signalChild(signal)
+  }
+
+  // A listener also keeps SIGUSR1 from opening the Node inspector.
+  for (const s of FORWARDED) process.on(s, forward)
+
+  const exited = new Promise<void>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      record.error = `${error.code ?? 'error'}: ${error.message}`
+      record.status = spawnErrorStatus(error.code)
+      running = false
+      resolve()
+    })
+    child.once('spawn', () => {
+      record.pid = child.pid ?? null
+      dog = startWatchdog(options.interactive ? String(child.pid) : `-${child.pid}`)
+      options.onStart?.(child)
+      if (probes) sampleRss()
+      if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+        timers.push(
+          setTimeout(() => {
+            record.timedOut = true
+            signalChild(options.timeoutSignal.number)
+            if (options.timeoutSignal.name !== 'SIGKILL' && options.timeoutSignal.name !== 'SIGCONT') signalChild('SIGCONT')
+            if (options.killAfterMs !== undefined && options.killAfterMs > 0) {
+              timers.push(
+                setTimeout(() => {
+                  record.killedAfterTimeout = running
+                  signalChild('SIGKILL')
+                }, options.killAfterMs),
+              )
+            }
+          }, options.timeoutMs),
+        )
+      }
+    })
+    // 'exit', not 'close': a grandchild holding stdout open must not delay the report.
+    child.once('exit', (code, signal) => {
+      running = false
+      record.exitCode = code
+      record.signal = signal
+      resolve()
+    })
+  })
+
+  let delay = 5
+  function sampleRss() {
+    if (!running || child.pid === undefined) return
+    const rss = probes!.peakRss(child.pid)
+    if (rss !== undefined) record.maxRssBytes = Math.max(record.maxRssBytes ?? 0, rss)
+    const timer = setTimeout(sampleRss, delay)
+    timer.unref()
+    timers.push(timer)
+    delay = Math.min(delay * 2, 50)
+  }
+
+  await exited
+  for (const t of timers) clearTimeout(t)
+  for (const s of FORWARDED) process.off(s, forward)
+  if (dog?.pid !== undefined) {
+    try {
+      process.kill(dog.pid, 'SIGKILL')
+    } catch {}
+  }
+
+  record.durationMs = Math.round(performance.now() - t0)
+  record.endTime = new Date().toISOString()
+  const after = probes?.self()
+  if (before && after && record.error === null) {
+    record.cpuUserMs = after.childUserMs - before.childUserMs
+    record.cpuSystemMs = after.childSystemMs - before.childSystemMs
+  }
+
+  if (record.error === null) record.status = exitStatus(record, preserveStatus, options.timeoutSignal)
+  return record
+}

@@ -1,0 +1,221 @@
+import {strict as assert} from 'node:assert'
+import {spawn, spawnSync} from 'node:child_process'
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {BIN, runCli} from '../helpers/cli.js'
+import {isAlive} from '../helpers/processes.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Start `proc spawn ...` in its own group (killed after the test), resolving on its exit. */
+function startSpawn(args: string[], options: {stdout?: 'ignore' | 'pipe'} = {}) {
+  const child = spawn(process.execPath, [BIN, 'spawn', ...args], {detached: true, stdio: ['ignore', options.stdout ?? 'ignore', 'pipe']})
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr += d))
+  const done = new Promise<{code: number | null; stderr: string}>((resolve) => child.on('exit', (code) => resolve({code, stderr})))
+  return {child, done}
+}
+
+async function lines(file: string, want: number, timeoutMs = 5000): Promise<string[]> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    let text = ''
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch {}
+
+    const got = text.split('\n').filter(Boolean)
+    if (got.length >= want || Date.now() > until) return got
+    await sleep(20)
+  }
+}
+
+describe('proc spawn', () => {
+  let dir: string
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'proc-spawn-'))
+  })
+  after(() => rmSync(dir, {force: true, recursive: true}))
+
+  describe('exit status, the timeout(1) contract', () => {
+    for (const code of [0, 1, 2, 42, 255]) {
+      it(`passes exit ${code} through`, async () => {
+        const r = await runCli(['spawn', '-q', '--', 'sh', '-c', `exit ${code}`])
+        assert.equal(r.code, code)
+        assert.equal(r.stdout, '')
+        assert.equal(r.stderr, '')
+      })
+    }
+
+    for (const [signal, code] of [
+      ['TERM', 143],
+      ['KILL', 137],
+      ['HUP', 129],
+    ] as const) {
+      it(`gives ${code} for a child killed by ${signal}`, async () => {
+        const r = await runCli(['spawn', '--', 'sh', '-c', `kill -${signal} $$`])
+        assert.equal(r.code, code)
+        assert.match(r.stderr, new RegExp(`killed by SIG${signal}.*; exit ${code}\\n$`))
+      })
+    }
+
+    it('127 for a missing command, 126 for a directory or a non-executable file, 125 for a bad cwd', async () => {
+      assert.equal((await runCli(['spawn', '--', 'no-such-command-proc-test'])).code, 127)
+      assert.equal((await runCli(['spawn', '--', dir])).code, 126)
+      const file = path.join(dir, 'not-executable')
+      writeFileSync(file, '#!/bin/sh\nexit 0\n')
+      chmodSync(file, 0o644)
+      assert.equal((await runCli(['spawn', '--', file])).code, 126)
+      const cwd = await runCli(['spawn', '--cwd', path.join(dir, 'missing'), '--', 'true'])
+      assert.equal(cwd.code, 125)
+      assert.match(cwd.stderr, /cannot change to directory/)
+    })
+
+    it('125, not 2, for its own usage errors', async () => {
+      for (const args of [['spawn', '--bogus', '--', 'true'], ['spawn', '--timeout', 'soon', '--', 'true'], ['spawn', '--signal', 'NOPE', '--', 'true'], ['spawn'], ['spawn', '--env', 'NOEQUALS', '--', 'true']]) {
+        const r = await runCli(args)
+        assert.equal(r.code, 125, args.join(' '))
+        assert.equal(r.stderr.trimEnd().split('\n').length, 1)
+      }
+    })
+
+    it('runs in --cwd with --env and --clear-env', async () => {
+      const out = path.join(dir, 'env.txt')
+      const r = await runCli(['spawn', '-q', '--cwd', dir, '--clear-env', '--env', 'FOO=bar=baz', '--', '/bin/sh', '-c', `echo "$(pwd) $FOO \${HOME:-nohome}" > ${out}`])
+      assert.equal(r.code, 0)
+      assert.equal(readFileSync(out, 'utf8'), `${dir} bar=baz nohome\n`)
+    })
+  })
+
+  describe('timeout', () => {
+    it('--timeout 200ms -- sleep 10 ends well under a second with 124', async () => {
+      const started = Date.now()
+      const r = await runCli(['spawn', '--timeout', '200ms', '--report', 'json', '--', 'sleep', '10'])
+      assert.equal(r.code, 124)
+      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`)
+      const [record] = JSON.parse(r.stderr)
+      assert.deepEqual([record.timedOut, record.signal, record.killedAfterTimeout, record.status], [true, 'SIGTERM', false, 124])
+    })
+
+    it('a child that traps TERM ends with 137 via --kill-after', async () => {
+      const r = await runCli(['spawn', '--timeout', '200ms', '--kill-after', '300ms', '--report', 'json', '--', 'sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'])
+      assert.equal(r.code, 137)
+      const [record] = JSON.parse(r.stderr)
+      assert.deepEqual([record.timedOut, record.killedAfterTimeout, record.signal], [true, true, 'SIGKILL'])
+    })
+
+    it('--preserve-status gives the child\'s own status', async () => {
+      assert.equal((await runCli(['spawn', '--timeout', '100ms', '--preserve-status', '--', 'sleep', '10'])).code, 143)
+      assert.equal((await runCli(['spawn', '--timeout', '100ms', '--preserve-status', '--', 'sh', '-c', 'trap "exit 7" TERM; while :; do sleep 0.05; done'])).code, 7)
+    })
+  })
+
+  describe('signals', () => {
+    it('passes a TERM sent to proc to the child exactly once, and reports it', async () => {
+      const log = path.join(dir, 'term.log')
+      const run = startSpawn(['--', 'sh', '-c', `trap 'echo TERM >> ${log}; exit 3' TERM; echo ready >> ${log}; while :; do sleep 0.05; done`])
+      await lines(log, 1)
+      process.kill(run.child.pid!, 'SIGTERM')
+      const {code, stderr} = await run.done
+      assert.deepEqual(await lines(log, 2), ['ready', 'TERM'])
+      assert.equal(code, 3)
+      assert.match(stderr, /exited 3/)
+    })
+
+    it('passes USR1 on without opening the Node inspector', async () => {
+      const log = path.join(dir, 'usr1.log')
+      const run = startSpawn(['--', 'sh', '-c', `trap 'echo USR1 >> ${log}' USR1; echo ready >> ${log}; while :; do sleep 0.05; done`])
+      await lines(log, 1)
+      process.kill(run.child.pid!, 'SIGUSR1')
+      assert.deepEqual(await lines(log, 2), ['ready', 'USR1'])
+      process.kill(run.child.pid!, 'SIGTERM')
+      const {code, stderr} = await run.done
+      assert.equal(code, 143)
+      assert.doesNotMatch(stderr, /Debugger/)
+    })
+
+    it('Ctrl-C on a real terminal reaches the child exactly once', async function () {
+      if (spawnSync('python3', ['-c', 'import pty']).status !== 0) this.skip()
+      const log = path.join(dir, 'int.log')
+      const script = `
+import os, pty, sys, time, signal
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], 'spawn', '-q', '--', 'sh', '-c', sys.argv[3]])
+def wait_for(n):
+    for _ in range(250):
+        try:
+            if len(open(sys.argv[4]).read().split()) >= n: return
+        except FileNotFoundError: pass
+        time.sleep(0.02)
+wait_for(1)
+os.write(fd, b'\\x03')
+wait_for(2)
+time.sleep(0.3)
+os.kill(pid, signal.SIGTERM)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status))
+`
+      const child = `trap 'echo INT >> ${log}' INT; echo ready >> ${log}; while :; do sleep 0.05; done`
+      const r = spawnSync('python3', ['-c', script, process.execPath, BIN, child, log], {encoding: 'utf8', timeout: 15_000})
+      assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean), ['ready', 'INT'])
+      assert.equal(r.stdout.trim(), '143')
+    })
+
+    it('a grandchild holding stdout open does not delay the report past the child\'s exit', async () => {
+      const run = startSpawn(['--report', 'json', '--', 'sh', '-c', 'sleep 3 & echo started'], {stdout: 'pipe'})
+      const started = Date.now()
+      const {code, stderr} = await run.done
+      assert.equal(code, 0)
+      assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms`)
+      const [record] = JSON.parse(stderr)
+      try {
+        process.kill(-record.pid, 'SIGKILL') // the sleep, in the child's process group
+      } catch {}
+    })
+
+    it('when proc is killed with SIGKILL, its watchdog ends the child', async () => {
+      const log = path.join(dir, 'orphan.log')
+      const run = startSpawn(['--', 'sh', '-c', `echo $$ >> ${log}; while :; do sleep 0.05; done`])
+      const [pid] = await lines(log, 1)
+      process.kill(run.child.pid!, 'SIGKILL')
+      for (let i = 0; i < 100 && isAlive(Number(pid)); i++) await sleep(30)
+      assert.ok(!isAlive(Number(pid)), 'the child did not outlive proc')
+    })
+  })
+
+  describe('the report', () => {
+    it('has real numbers: ~100 MB peak RSS and ~300 ms of CPU', async () => {
+      const burn = 'const b = Buffer.alloc(100 * 1024 * 1024, 1); const t = Date.now(); while (Date.now() - t < 300) {} if (b[5] !== 1) process.exit(9)'
+      const r = await runCli(['spawn', '--report', 'json', '--', process.execPath, '-e', burn])
+      assert.equal(r.code, 0)
+      const [record] = JSON.parse(r.stderr)
+      assert.ok(record.maxRssBytes > 100 * 1024 * 1024, `maxRssBytes ${record.maxRssBytes}`)
+      assert.ok(record.cpuUserMs >= 250 && record.cpuUserMs < 1500, `cpuUserMs ${record.cpuUserMs}`)
+      assert.ok(record.durationMs >= 300)
+      assert.deepEqual(record.argv, [process.execPath, '-e', burn])
+      assert.deepEqual(record.leaks, [])
+      for (const k of ['command', 'pid', 'startTime', 'endTime', 'exitCode', 'signal', 'timedOut', 'killedAfterTimeout', 'cpuSystemMs']) assert.ok(k in record, k)
+    })
+
+    it('writes NDJSON and CSV reports, and --report-file', async () => {
+      const nd = await runCli(['spawn', '--report', 'ndjson', '--', 'true'])
+      assert.equal(JSON.parse(nd.stderr.trim()).exitCode, 0)
+      const csv = await runCli(['spawn', '--report', 'csv', '--', 'sh', '-c', 'exit 4'])
+      assert.equal(csv.code, 4)
+      assert.match(csv.stderr, /^"command","argv","pid",/)
+      const file = path.join(dir, 'report.json')
+      const f = await runCli(['spawn', '--report-file', file, '--', 'sh', '-c', 'exit 5'])
+      assert.equal(f.code, 5)
+      assert.equal(JSON.parse(readFileSync(file, 'utf8'))[0].exitCode, 5)
+    })
+
+    it('a full disk for --report-file: a clear error, and the child\'s status still returned', async () => {
+      const r = await runCli(['spawn', '--report-file', '/dev/full', '--', 'sh', '-c', 'exit 6'])
+      assert.equal(r.code, 6)
+      assert.match(r.stderr, /cannot write the report to \/dev\/full: ENOSPC/)
+    })
+  })
+})
