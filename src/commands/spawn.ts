@@ -5,10 +5,14 @@ import {Flags} from '@oclif/core'
 import {ProcCommand} from '../base-command.js'
 import {spawnColumns} from '../columns/spawn.js'
 import {UsageError} from '../core/errors.js'
-import {EXIT, type RunRecord, runChild} from '../core/run.js'
-import {parseSignal} from '../core/signals.js'
+import {type KillRecord, runLadder, systemKillDeps} from '../core/kill.js'
+import {LeakTracker} from '../core/leaks.js'
+import {EXIT, FORWARDED, type RunRecord, runChild} from '../core/run.js'
+import {parseLadder, parseSignal} from '../core/signals.js'
 import {ProcfsSource} from '../core/sources/procfs/index.js'
 import {formatBytes, parseDuration} from '../core/units.js'
+import {liveness} from '../core/wait.js'
+import {escapeControl} from '../output/escape.js'
 import {render} from '../output/render.js'
 
 export default class Spawn extends ProcCommand {
@@ -32,7 +36,14 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
   ]
 
   static override flags = {
+    cgroup: Flags.boolean({allowNo: true, default: true, description: 'track the run in a cgroup v2 group of its own, where this host allows it'}),
     'clear-env': Flags.boolean({description: 'start the child with an empty environment (plus --env)'}),
+    'leak-grace': Flags.string({default: '200ms', description: 'after the child exits, let its leftovers this long to finish exiting before judging'}),
+    leaks: Flags.string({
+      default: 'report',
+      description: 'processes the run left behind: report them, fail (exit 3 if the child succeeded), kill them, or ignore',
+      options: ['report', 'fail', 'kill', 'ignore'],
+    }),
     cwd: Flags.string({description: 'run the child in this directory'}),
     env: Flags.string({description: 'set K=V in the child\'s environment (repeatable)', multiple: true}),
     'kill-after': Flags.string({char: 'k', description: 'after the timeout signal, wait this long and send KILL'}),
@@ -53,8 +64,12 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
   protected override internalExitCode = EXIT.internal
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Spawn)
-    const command = argv as string[]
+    // Everything after the first `--` is the command, untouched (it may hold `--` itself).
+    // (parse() replaces this.argv with what it was given: keep the whole of it first.)
+    const raw = [...this.argv]
+    const split = raw.indexOf('--')
+    const {argv, flags} = await this.parse(Spawn, split === -1 ? raw : raw.slice(0, split))
+    const command = split === -1 ? (argv as string[]) : raw.slice(split + 1)
     if (command.length === 0) throw new UsageError('no command given: proc spawn [FLAGS] -- COMMAND [ARGS...]')
     const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout')
     const killAfterMs = flags['kill-after'] === undefined ? undefined : parseDuration(flags['kill-after'], '--kill-after')
@@ -66,19 +81,21 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
       env[pair.slice(0, eq)] = pair.slice(eq + 1)
     }
 
-    const record = await runChild(
-      {
-        argv: command,
-        cwd: flags.cwd,
-        env,
-        interactive: Boolean(process.stdin.isTTY),
-        killAfterMs,
-        probes: process.platform === 'linux' ? new ProcfsSource() : undefined,
-        timeoutMs,
-        timeoutSignal,
-      },
-      flags['preserve-status'],
-    )
+    const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
+    const procfs = process.platform === 'linux' ? new ProcfsSource() : undefined
+    const tracker = procfs && flags.leaks !== 'ignore' ? new LeakTracker(procfs, {cgroup: flags.cgroup}) : undefined
+    let record: RunRecord
+    try {
+      record = await runChild(
+        {argv: command, cwd: flags.cwd, env, interactive: Boolean(process.stdin.isTTY), killAfterMs, probes: procfs, timeoutMs, timeoutSignal, tracker},
+        flags['preserve-status'],
+      )
+      if (tracker && record.pid !== null) record.leaks = await settleLeaks(tracker, flags.leaks as LeakMode, graceMs, procfs!)
+    } finally {
+      tracker?.cleanup()
+    }
+
+    if (flags.leaks === 'fail' && record.leaks.length > 0 && record.status === 0) record.status = LEAKED
     process.exitCode = record.status
     await this.report(record, flags)
   }
@@ -102,6 +119,34 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
   }
 }
 
+type LeakMode = 'fail' | 'ignore' | 'kill' | 'report'
+
+/** Exit status under --leaks fail when the child succeeded but left processes behind. */
+export const LEAKED = 3
+
+/**
+ * Find the leaks; with --leaks kill, end them (TERM, 2 s, KILL, identity-checked, then
+ * cgroup.kill for anything left in the group) and confirm each is gone. While this runs,
+ * signals to proc are held off, so the cgroup is always removed.
+ */
+async function settleLeaks(tracker: LeakTracker, mode: LeakMode, graceMs: number, procfs: ProcfsSource): Promise<KillRecord[]> {
+  const hold = () => {}
+  for (const s of FORWARDED) process.on(s, hold)
+  try {
+    const leaks: KillRecord[] = (await tracker.find(graceMs)).map((l) => ({...l, signal: null, status: null, step: null}))
+    if (mode !== 'kill' || leaks.length === 0) return leaks.map(({signal: _s, status: _t, step: _p, ...leak}) => leak as KillRecord)
+    await runLadder(leaks, parseLadder('TERM,2s,KILL'), systemKillDeps((pid) => procfs.probe(pid)))
+    if (tracker.cgroup?.canKill && tracker.cgroup.members().length > 0) tracker.cgroup.kill()
+    for (const leak of leaks) {
+      if (liveness(leak, procfs.probe(leak.pid)) === 'alive') leak.status = 'survived'
+    }
+
+    return leaks
+  } finally {
+    for (const s of FORWARDED) process.off(s, hold)
+  }
+}
+
 /** The one-line human summary. */
 export function summary(r: RunRecord): string {
   const what = `'${r.command.length > 60 ? r.command.slice(0, 59) + '…' : r.command}'`
@@ -110,7 +155,11 @@ export function summary(r: RunRecord): string {
   const timeout = r.timedOut ? `timed out${r.killedAfterTimeout ? ', KILLed after --kill-after' : ''}, ` : ''
   const cpu = r.cpuUserMs === null ? '' : `, cpu ${(r.cpuUserMs / 1000).toFixed(2)}s user ${(r.cpuSystemMs! / 1000).toFixed(2)}s sys`
   const rss = r.maxRssBytes === null ? '' : `, max rss ${formatBytes(r.maxRssBytes)}`
-  const leaks = r.leaks.length > 0 ? `, ${r.leaks.length} leaked` : ''
-  return `proc spawn: ${what} ${timeout}${how} after ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}; exit ${r.status}`
+  const leaks = r.leaks.length > 0 ? `, ${r.leaks.length} left behind` : ''
+  const line = `proc spawn: ${what} ${timeout}${how} after ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}; exit ${r.status}`
+  const shown = (r.leaks as Array<KillRecord & {foundBy?: string}>).map(
+    (l) => `  left behind: ${l.pid} ${escapeControl(l.name ?? '-')} (found by ${l.foundBy}${l.status ? `, ${l.status}` : ''}): ${escapeControl(l.command ?? '')}`,
+  )
+  return [line, ...shown].join('\n')
 }
 

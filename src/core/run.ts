@@ -1,6 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process'
-import {statSync} from 'node:fs'
+import {accessSync, constants as fsConstants, statSync} from 'node:fs'
 import {constants} from 'node:os'
+import path from 'node:path'
 
 import {ProcError} from './errors.js'
 import type {Signal} from './signals.js'
@@ -30,8 +31,42 @@ export interface RunOptions {
    */
   interactive: boolean
   probes?: RunProbes
-  /** Called once the child runs (leak detection hooks in here). */
-  onStart?(child: ChildProcess): void
+  /** Leak detection: wraps the child's argv and environment, samples while it runs. */
+  tracker?: RunTracker
+}
+
+/** What the runner asks of a leak tracker (src/core/leaks.ts). */
+export interface RunTracker {
+  prepare(argv: string[], env: NodeJS.ProcessEnv): {argv: string[]; env: NodeJS.ProcessEnv}
+  watchdogScript(): string
+  started(pid: number, detached: boolean): void
+  stopped(): void
+}
+
+/**
+ * What exec would say of a command, checked before a trampoline runs it (a shell's "not found"
+ * would otherwise be the only sign): undefined when it can run, else 126 or 127 and why.
+ */
+export function checkCommand(command: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): {code: string; status: number} | undefined {
+  const candidates = command.includes('/')
+    ? [path.resolve(cwd, command)]
+    : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').map((dir) => path.resolve(cwd, dir || '.', command))
+  let denied = false
+  for (const file of candidates) {
+    try {
+      if (statSync(file).isDirectory()) {
+        denied = true
+        continue
+      }
+
+      accessSync(file, fsConstants.X_OK)
+      return undefined
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EACCES') denied = true
+    }
+  }
+
+  return denied ? {code: 'EACCES', status: EXIT.cannotExecute} : {code: 'ENOENT', status: EXIT.notFound}
 }
 
 export interface RunRecord {
@@ -83,9 +118,9 @@ function spawnErrorStatus(code: string | undefined): number {
  * blocked reading a pipe from proc. When proc dies, the pipe closes and the shell signals the
  * child's group (or the child), TERM then KILL. On a normal end proc kills the watchdog first.
  */
-function startWatchdog(target: string): ChildProcess | undefined {
+function startWatchdog(target: string, extra = ''): ChildProcess | undefined {
   try {
-    const dog = spawn('sh', ['-c', `read _ ; kill -TERM ${target} 2>/dev/null; sleep 2; kill -KILL ${target} 2>/dev/null`], {
+    const dog = spawn('sh', ['-c', `read _ ; kill -TERM ${target} 2>/dev/null; sleep 2; kill -KILL ${target} 2>/dev/null${extra}`], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
     })
@@ -128,9 +163,23 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     if (!isDir) throw new ProcError(`cannot change to directory '${options.cwd}': not a directory`, EXIT.internal)
   }
 
+  const {tracker} = options
+  let launch = {argv, env: options.env}
+  if (tracker) {
+    const problem = checkCommand(argv[0], options.env, options.cwd)
+    if (problem) {
+      record.error = `${problem.code}: cannot run ${argv[0]}`
+      record.status = problem.status
+      record.endTime = new Date().toISOString()
+      return record
+    }
+
+    launch = tracker.prepare(argv, options.env)
+  }
+
   const before = probes?.self()
   const t0 = performance.now()
-  const child = spawn(argv[0], argv.slice(1), {cwd: options.cwd, detached: !options.interactive, env: options.env, stdio: 'inherit'})
+  const child = spawn(launch.argv[0], launch.argv.slice(1), {cwd: options.cwd, detached: !options.interactive, env: launch.env, stdio: 'inherit'})
   const timers: NodeJS.Timeout[] = []
   let running = true
   let dog: ChildProcess | undefined
@@ -167,8 +216,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     })
     child.once('spawn', () => {
       record.pid = child.pid ?? null
-      dog = startWatchdog(options.interactive ? String(child.pid) : `-${child.pid}`)
-      options.onStart?.(child)
+      dog = startWatchdog(options.interactive ? String(child.pid) : `-${child.pid}`, tracker?.watchdogScript())
+      tracker?.started(child.pid!, !options.interactive)
       if (probes) sampleRss()
       if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
         timers.push(
@@ -191,6 +240,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     // 'exit', not 'close': a grandchild holding stdout open must not delay the report.
     child.once('exit', (code, signal) => {
       running = false
+      tracker?.stopped()
       record.exitCode = code
       record.signal = signal
       resolve()

@@ -81,6 +81,11 @@ describe('proc spawn', () => {
       }
     })
 
+    it('passes everything after the first -- to the command, -- included', async () => {
+      const r = await runCli(['spawn', '-q', '--', 'echo', '--', '--timeout', 'x'])
+      assert.deepEqual([r.code, r.stdout], [0, '-- --timeout x\n'])
+    })
+
     it('runs in --cwd with --env and --clear-env', async () => {
       const out = path.join(dir, 'env.txt')
       const r = await runCli(['spawn', '-q', '--cwd', dir, '--clear-env', '--env', 'FOO=bar=baz', '--', '/bin/sh', '-c', `echo "$(pwd) $FOO \${HOME:-nohome}" > ${out}`])

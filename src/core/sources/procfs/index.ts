@@ -88,6 +88,27 @@ export class ProcfsSource implements ProcessSource {
     return {childSystemMs: stat.cstime * MS_PER_TICK, childUserMs: stat.cutime * MS_PER_TICK, pgid: stat.pgid, tpgid: stat.tpgid}
   }
 
+  /** Whether the environment of pid holds a variable of this name (false when unreadable). */
+  hasEnv(pid: number, name: string): boolean {
+    const buf = this.io.read(`${this.root}/${pid}/environ`)
+    if (isFailure(buf)) return false
+    const needle = Buffer.from(`${name}=`)
+    let at = buf.indexOf(needle)
+    while (at >= 0) {
+      if (at === 0 || buf[at - 1] === 0) return true
+      at = buf.indexOf(needle, at + 1)
+    }
+
+    return false
+  }
+
+  /** This process's cgroup v2 path ("0::/path" in /proc/self/cgroup), or undefined. */
+  selfCgroup(): string | undefined {
+    const text = this.readText('self/cgroup')
+    if (isFailure(text)) return undefined
+    return /^0::(\/.*)$/m.exec(text)?.[1]
+  }
+
   /** Read one process; undefined when it does not exist (or vanished while being read). */
   readOne(pid: number, fields: ReadonlySet<Field>): ProcessInfo | undefined {
     return this.readProcess(String(pid), this.context(fields))

@@ -1,0 +1,150 @@
+import {randomBytes} from 'node:crypto'
+
+import {RunCgroup} from './cgroup.js'
+import {FIELDS, type Field, type ProcessInfo} from './process-info.js'
+import type {ProcfsSource} from './sources/procfs/index.js'
+import {ProcessTree} from './tree.js'
+import {type Clock, pollUntil, realClock} from './wait.js'
+
+/** How a leak was found, strongest first. */
+export const LEAK_METHODS = ['cgroup', 'env', 'session', 'sampled'] as const
+export type LeakMethod = (typeof LEAK_METHODS)[number]
+
+export type Leak = ProcessInfo & {foundBy: LeakMethod}
+
+/**
+ * Finds what a run left behind, with every method this host allows:
+ * 1. a cgroup v2 child group the child joins before exec (catches everything);
+ * 2. an environment cookie, a variable name unique to the run (lost to `env -i`);
+ * 3. the child's session and process group (it runs detached; lost to setsid);
+ * 4. descendants sampled during the run, by pid and start time (lost to quick double forks).
+ */
+export class LeakTracker {
+  readonly cookie: string
+  readonly cgroup: RunCgroup | undefined
+  private readonly sampled = new Map<number, number | null>()
+  private childPid: number | undefined
+  private childStart: number | null = null
+  private detached = false
+  private sampling = false
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly source: ProcfsSource,
+    options: {cgroup: boolean} = {cgroup: true},
+  ) {
+    const id = `${process.pid}-${randomBytes(4).toString('hex')}`
+    this.cookie = `PROC_SPAWN_${id.replace('-', '_')}`
+    this.cgroup = options.cgroup ? RunCgroup.create(source.selfCgroup(), id) : undefined
+  }
+
+  /** Methods that can work for this run. */
+  methods(): LeakMethod[] {
+    return LEAK_METHODS.filter((m) => (m === 'cgroup' ? this.cgroup !== undefined : m === 'session' ? this.detached : true))
+  }
+
+  /** The child's argv and environment: the cookie added, and a trampoline into the cgroup. */
+  prepare(argv: string[], env: NodeJS.ProcessEnv): {argv: string[]; env: NodeJS.ProcessEnv} {
+    const withCookie = {...env, [this.cookie]: '1'}
+    if (!this.cgroup) return {argv, env: withCookie}
+    // Join the group, then become the command (same pid). If joining fails, run anyway.
+    return {argv: ['/bin/sh', '-c', 'echo $$ > "$0" 2>/dev/null; exec "$@"', this.cgroup.procsFile, ...argv], env: withCookie}
+  }
+
+  /** Shell lines the SIGKILL watchdog runs after signalling the child: empty the group, remove it. */
+  watchdogScript(): string {
+    if (!this.cgroup) return ''
+    return `; echo 1 > '${this.cgroup.dir}/cgroup.kill' 2>/dev/null; sleep 0.2; rmdir '${this.cgroup.dir}' 2>/dev/null`
+  }
+
+  /** The child runs: note its identity and sample its descendants until it ends. */
+  started(pid: number, detached: boolean): void {
+    this.childPid = pid
+    this.detached = detached
+    this.childStart = this.source.probe(pid)?.startTicks ?? null
+    this.sampling = true
+    let delay = 50
+    const sample = () => {
+      if (!this.sampling) return
+      this.sample()
+      delay = Math.min(delay * 2, 500)
+      this.timer = setTimeout(sample, delay)
+      this.timer.unref()
+    }
+
+    this.timer = setTimeout(sample, delay)
+    this.timer.unref()
+  }
+
+  /** The child has exited: one last sample is too late (its children are orphans now). */
+  stopped(): void {
+    this.sampling = false
+    if (this.timer) clearTimeout(this.timer)
+  }
+
+  private sample(): void {
+    if (this.childPid === undefined) return
+    const tree = new ProcessTree(this.source.listSync(new Set<Field>(['pid', 'ppid', 'startTicks'])))
+    for (const d of tree.descendants(this.childPid)) this.sampled.set(d.pid, d.startTicks)
+  }
+
+  /**
+   * Everything from the run that is still alive, once `graceMs` has let exiting processes finish.
+   * Only processes that started after the child did can be leaks.
+   */
+  async find(graceMs: number, clock: Clock = realClock): Promise<Leak[]> {
+    const exclude = new Set<number>([process.pid, ...(this.childPid === undefined ? [] : [this.childPid])])
+    const candidates = () => this.candidates(exclude)
+    let found = candidates()
+    if (found.size > 0 && graceMs > 0) {
+      // Done early only when two checks in a row find nothing: a process can exit between the
+      // reads of one check while the child it just forked is not counted yet.
+      let empty = 0
+      await pollUntil(
+        () => {
+          found = candidates()
+          empty = found.size === 0 ? empty + 1 : 0
+          return empty >= 2
+        },
+        graceMs,
+        clock,
+        100,
+      )
+    }
+
+    if (found.size === 0) return []
+    const all = this.source.listSync(new Set(FIELDS))
+    return all
+      .filter((r) => found.has(r.pid) && r.state !== 'Z')
+      .filter((r) => this.childStart === null || r.startTicks === null || r.startTicks >= this.childStart)
+      .map((r) => ({...r, foundBy: found.get(r.pid)!}))
+  }
+
+  private candidates(exclude: ReadonlySet<number>): Map<number, LeakMethod> {
+    const found = new Map<number, LeakMethod>()
+    const add = (pid: number, method: LeakMethod) => {
+      if (!exclude.has(pid) && !found.has(pid)) found.set(pid, method)
+    }
+
+    const listing = this.source.listSync(new Set<Field>(['pid', 'ppid', 'pgid', 'sid', 'state', 'startTicks']))
+    const alive = listing.filter((r) => r.state !== 'Z')
+    // Read after the listing, the group is exact: a child forked since the listing is in it too.
+    const zombies = new Set(listing.filter((r) => r.state === 'Z').map((r) => r.pid))
+    for (const pid of this.cgroup?.members() ?? []) if (!zombies.has(pid)) add(pid, 'cgroup')
+    for (const r of alive) if (!found.has(r.pid) && this.source.hasEnv(r.pid, this.cookie)) add(r.pid, 'env')
+    if (this.detached && this.childPid !== undefined) {
+      for (const r of alive) if (r.sid === this.childPid || r.pgid === this.childPid) add(r.pid, 'session')
+    }
+
+    for (const r of alive) {
+      if (this.sampled.has(r.pid) && this.sampled.get(r.pid) === r.startTicks) add(r.pid, 'sampled')
+    }
+
+    return found
+  }
+
+  /** Remove the cgroup (survivors move to the parent group). */
+  cleanup(): void {
+    this.cgroup?.remove()
+  }
+}

@@ -1,0 +1,141 @@
+import {strict as assert} from 'node:assert'
+import {execFile, spawn} from 'node:child_process'
+import {readdirSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {BIN, runCli} from '../helpers/cli.js'
+import {isAlive, startSleeper} from '../helpers/processes.js'
+
+interface Leak {
+  foundBy: string
+  pid: number
+  command: string
+  status?: string
+}
+
+/** Every leak a test saw, killed after each test: they are outside any group the test owns. */
+const seen: number[] = []
+afterEach(() => {
+  for (const pid of seen.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {}
+  }
+})
+
+let reports = 0
+
+/**
+ * Run proc spawn with its stdio on /dev/null and the report in a file: a leaked process keeps
+ * proc's stdout and stderr open, and a pipe would not close until it dies.
+ */
+async function spawnReport(args: string[]): Promise<{code: number | null; leaks: Leak[]; record: Record<string, unknown>}> {
+  const file = path.join(tmpdir(), `proc-leaks-${process.pid}-${reports++}.json`)
+  const code = await new Promise<number | null>((resolve) => {
+    spawn(process.execPath, [BIN, 'spawn', '--report-file', file, ...args], {stdio: 'ignore'}).on('exit', resolve)
+  })
+  const [record] = JSON.parse(readFileSync(file, 'utf8'))
+  rmSync(file)
+  const leaks = record.leaks as Leak[]
+  seen.push(...leaks.map((l) => l.pid))
+  return {code, leaks, record}
+}
+
+function cgroupWritable(): boolean {
+  return readdirSync('/sys/fs/cgroup/unified', {withFileTypes: true}).length > 0
+}
+
+function ourCgroups(): string[] {
+  for (const mount of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
+    try {
+      return readdirSync(mount).filter((d) => d.startsWith(`proc-spawn-`))
+    } catch {}
+  }
+
+  return []
+}
+
+describe('proc spawn --leaks', () => {
+  const escapes: Array<[string, string]> = [
+    ['a background job', 'sleep 30 &'],
+    ['setsid', 'setsid sleep 30 &'],
+    ['env -i setsid', 'env -i setsid sleep 30 &'],
+    ['a double fork with a cleared environment', 'env -i sh -c "setsid sleep 30 &" &'],
+  ]
+
+  for (const [title, script] of escapes) {
+    it(`catches ${title} with the cgroup`, async function () {
+      const {code, leaks} = await spawnReport(['--', 'sh', '-c', script])
+      if (leaks.length === 0 && !cgroupWritable()) this.skip() // no writable cgroup v2 here
+      assert.equal(code, 0)
+      assert.deepEqual(leaks.map((l) => [l.command, l.foundBy]), [['sleep 30', 'cgroup']])
+    })
+  }
+
+  it('without the cgroup: the cookie catches a background job and setsid', async () => {
+    for (const script of ['sleep 30 &', 'setsid sleep 30 &']) {
+      const {leaks} = await spawnReport(['--no-cgroup', '--', 'sh', '-c', script])
+      assert.deepEqual(leaks.map((l) => l.foundBy), ['env'], script)
+    }
+  })
+
+  it('without the cgroup: the session catches env -i, sampling catches env -i setsid', async () => {
+    const session = await spawnReport(['--no-cgroup', '--', 'sh', '-c', 'env -i sleep 30 &'])
+    assert.deepEqual(session.leaks.map((l) => l.foundBy), ['session'])
+    const sampled = await spawnReport(['--no-cgroup', '--', 'sh', '-c', 'env -i setsid sleep 30 & sleep 0.4'])
+    assert.deepEqual(sampled.leaks.map((l) => l.foundBy), ['sampled'])
+  })
+
+  it('never blames a process already running, one started meanwhile, or a pipeline sibling', async () => {
+    const before = startSleeper()
+    let meanwhile: ReturnType<typeof startSleeper> | undefined
+    const timer = setTimeout(() => (meanwhile = startSleeper()), 100)
+    const {leaks} = await spawnReport(['--', 'sleep', '0.4'])
+    clearTimeout(timer)
+    assert.deepEqual(leaks, [])
+    assert.ok(isAlive(before.pid!) && meanwhile && isAlive(meanwhile.pid!))
+
+    const pipeline = await new Promise<string>((resolve) => {
+      execFile('sh', ['-c', `${JSON.stringify(process.execPath)} ${BIN} spawn --report json -- sleep 0.2 2>&1 >/dev/null | (cat; sleep 0.5)`], (_e, stdout) => resolve(stdout))
+    })
+    assert.deepEqual(JSON.parse(pipeline)[0].leaks, [])
+  })
+
+  it('--leaks fail: exit 3 when the child succeeded but leaked; a failing child\'s status wins', async () => {
+    assert.equal((await spawnReport(['--leaks', 'fail', '--', 'sh', '-c', 'sleep 30 &'])).code, 3)
+    assert.equal((await spawnReport(['--leaks', 'fail', '--', 'sh', '-c', 'sleep 30 & exit 4'])).code, 4)
+    assert.equal((await spawnReport(['--leaks', 'fail', '--', 'true'])).code, 0)
+    assert.equal((await spawnReport(['--leaks', 'report', '--', 'sh', '-c', 'sleep 30 &'])).code, 0)
+  })
+
+  it('--leaks kill leaves none alive, even one that ignores TERM, and says so', async function () {
+    this.timeout(15_000)
+    const {code, leaks} = await spawnReport(['--leaks', 'kill', '--', 'sh', '-c', 'sleep 30 & setsid sh -c \'trap "" TERM; sleep 30\' & sleep 0.1'])
+    assert.equal(code, 0)
+    assert.equal(leaks.length, 3, JSON.stringify(leaks))
+    for (const l of leaks) assert.ok(!isAlive(l.pid), `${l.pid} ${l.command} survived`)
+    // The shell ignores TERM, and so does its sleep (an ignored signal stays ignored across exec).
+    assert.deepEqual(leaks.map((l) => l.status).sort(), ['killed', 'killed', 'signalled'])
+  })
+
+  it('nested: the inner run finds its own leaks and the outer one sees what the inner left', async () => {
+    const {leaks} = await spawnReport(['--', process.execPath, BIN, 'spawn', '--report', 'json', '--', 'sh', '-c', 'sleep 30 &'])
+    assert.deepEqual(leaks.map((l) => l.command), ['sleep 30'])
+  })
+
+  it('leaves no cgroup behind, also after a timeout or a signal', async () => {
+    await spawnReport(['--timeout', '100ms', '--', 'sh', '-c', 'sleep 30 & sleep 10'])
+    await spawnReport(['--', 'sh', '-c', 'kill -TERM $$'])
+    assert.deepEqual(ourCgroups(), [])
+  })
+
+  it('--leaks ignore looks for nothing', async () => {
+    const {leaks, record} = await spawnReport(['--leaks', 'ignore', '--', 'sh', '-c', 'sleep 30 &'])
+    assert.deepEqual(leaks, [])
+    const out = await runCli(['list', '--session', String(record.pid), '-c', 'pid', '--no-header'])
+    const left = out.stdout.split(/\s+/).filter(Boolean).map(Number)
+    assert.equal(left.length, 1, 'the leak is there, only not looked for')
+    seen.push(...left)
+  })
+})
