@@ -164,3 +164,108 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): 
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
   return Buffer.concat(chunks).toString('utf8')
 }
+
+type Loose = Record<string, unknown>
+
+function objectsOf(input: string): {format: InputFormat; objects: Loose[]} {
+  const raw = input.replace(/^\uFEFF/, '')
+  const text = raw.trim()
+  if (text.includes('\u0000')) fail('binary data, not process records')
+  if (text === '') return {format: 'empty', objects: []}
+  if (text.startsWith('[')) {
+    const value = parseJsonText(text, 'JSON')
+    if (!Array.isArray(value)) fail('JSON: expected an array of records')
+    const out: Loose[] = []
+    const walk = (items: unknown[], path: string) => {
+      for (const [i, item] of items.entries()) {
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) fail(`${path}[${i}]: expected an object with a pid`)
+        out.push(item as Loose)
+        const {children} = item as {children?: unknown}
+        if (Array.isArray(children)) walk(children, `${path}[${i}].children`)
+      }
+    }
+
+    walk(value, 'JSON')
+    return {format: 'json', objects: out}
+  }
+
+  if (text.startsWith('{')) {
+    const lines = raw.split(/\r?\n/).filter((l) => l.trim() !== '')
+    return {
+      format: 'ndjson',
+      objects: lines.map((line, i) => {
+        const v = parseJsonText(line, `NDJSON line ${i + 1}`)
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`NDJSON line ${i + 1}: expected an object with a pid`)
+        return v as Loose
+      }),
+    }
+  }
+
+  const first = raw.split(/\r?\n/).find((l) => l.trim() !== '')!
+  if (first.includes(',') || first.trim() === 'pid') {
+    let rows: string[][]
+    try {
+      rows = parseCsv(text)
+    } catch (error) {
+      return fail((error as Error).message)
+    }
+
+    if (rows[0].includes('pid')) {
+      const header = rows[0]
+      return {
+        format: 'csv',
+        objects: rows
+          .slice(1)
+          .filter((row) => !(row.length === 1 && row[0] === ''))
+          .map((row, i) => {
+            if (row.length !== header.length) fail(`CSV row ${i + 2}: ${row.length} fields, the header has ${header.length}`)
+            return Object.fromEntries(header.map((h, j) => [h, row[j]]))
+          }),
+      }
+    }
+  }
+
+  // A table or bare pids: identities only.
+  const parsed = parseRecords(input)
+  return {format: parsed.format, objects: parsed.records as unknown as Loose[]}
+}
+
+const NUMBER_FIELDS = new Set(['pid', 'ppid', 'pgid', 'sid', 'uid', 'gid', 'startTicks', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes', 'threads', 'nice'])
+
+/**
+ * Read a snapshot (`proc list --json` and friends): whole records, typed, so they can be shown,
+ * filtered and compared like live ones. CSV cells are text: numbers, null (an empty cell) and
+ * argv (a JSON array) are turned back into values. Anything malformed is a usage error.
+ */
+export function parseSnapshot(input: string, what = 'snapshot'): Loose[] {
+  const {format, objects} = objectsOf(input)
+  return objects.map((o, i) => {
+    const where = `${what} record ${i + 1}`
+    const out: Loose = {}
+    for (const [key, value] of Object.entries(o)) {
+      if (key === 'children') continue
+      let v: unknown = value
+      if (format === 'csv' && typeof v === 'string') {
+        if (v === '') v = null
+        else if (NUMBER_FIELDS.has(key)) {
+          if (Number.isNaN(Number(v))) fail(`${where}: ${key} '${v}' is not a number`)
+          v = Number(v)
+        } else if (key === 'argv') {
+          v = parseJsonText(v as string, `${where}: argv`)
+        }
+      }
+
+      if (NUMBER_FIELDS.has(key) && v !== null && v !== undefined && typeof v !== 'number') {
+        if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) v = Number(v)
+        else fail(`${where}: ${key} must be a number`)
+      }
+
+      out[key] = v
+    }
+
+    out.pid = toPid(o.pid, where)
+    out.startTicks = toTicks(out.startTicks, where)
+    out.bootId = toText(out.bootId, 'bootId', where)
+    return out
+  })
+}

@@ -1,0 +1,34 @@
+/** Comparing two snapshots of the process table by identity (pid + startTicks + bootId). */
+
+export type Change = 'exited' | 'started'
+
+export interface Identified {
+  pid: number
+  startTicks?: number | null
+  bootId?: string | null
+}
+
+/** Whether two records describe the same process; unknown parts of an identity are not compared. */
+function same(a: Identified, b: Identified): boolean {
+  if (a.startTicks != null && b.startTicks != null && a.startTicks !== b.startTicks) return false
+  if (a.bootId != null && b.bootId != null && a.bootId !== b.bootId) return false
+  return true
+}
+
+/**
+ * What started (in `after` only) and what exited (in `before` only). A pid recycled between the
+ * two is both: the old process exited, the new one started.
+ */
+export function diffSnapshots<T extends Identified>(before: readonly T[], after: readonly T[]): {exited: T[]; started: T[]} {
+  const afterByPid = new Map<number, T[]>()
+  for (const r of after) afterByPid.set(r.pid, [...(afterByPid.get(r.pid) ?? []), r])
+  const matched = new Set<T>()
+  const exited: T[] = []
+  for (const r of before) {
+    const twin = afterByPid.get(r.pid)?.find((a) => !matched.has(a) && same(r, a))
+    if (twin) matched.add(twin)
+    else exited.push(r)
+  }
+
+  return {exited, started: after.filter((r) => !matched.has(r))}
+}
