@@ -13,7 +13,7 @@ await build({
   banner: {js: "import {createRequire as __procCreateRequire} from 'node:module'; const require = __procCreateRequire(import.meta.url);"},
   bundle: true,
   chunkNames: 'chunks/[name]-[hash]',
-  entryPoints: ['src/index.ts', ...commands],
+  entryPoints: ['src/index.ts', 'src/hooks/command-not-found.ts', ...commands],
   // Loaded lazily, only for the format or platform that needs them; ps-list finds vendored binaries next to itself.
   external: ['ps-list', 'chalk', '@json2csv/plainjs', 'typescript', 'ts-node', 'tsx'],
   format: 'esm',

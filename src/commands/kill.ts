@@ -105,7 +105,7 @@ pid 1, proc itself and its ancestors (the shell running it) are refused unless -
       await runLadder(records, ladder, systemKillDeps((pid) => source.probe(pid)))
     }
 
-    if (!flags.quiet) await this.report(records, plan, flags['dry-run'] && flags.tree)
+    if (!flags.quiet && records.length > 0) await this.report(records, plan, flags['dry-run'] && flags.tree)
     if (records.some((r) => isFailure(r.status))) process.exitCode = 1
     if (matched === 0 && !flags['allow-empty']) {
       if (!flags.quiet) throw new CheckFailed('no process matched')

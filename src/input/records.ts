@@ -146,22 +146,48 @@ export function parseRecords(input: string): ParsedInput {
 
   if (/(^|\s)PID(\s|$)/.test(first)) return {format: 'table', records: parseTable(lines)}
 
-  const tokens = text.split(/\s+/)
-  if (tokens.every((t) => /^\d+$/.test(t))) {
-    return {
-      format: 'pids',
-      records: tokens.map((t, i) => ({bootId: null, command: null, name: null, pid: toPid(t, `word ${i + 1}`), startTicks: null})),
-    }
-  }
-
-  const bad = tokens.find((t) => !/^\d+$/.test(t))!
-  return fail(`not JSON, NDJSON, CSV with a pid header, a proc table or pids (found '${bad.slice(0, 40)}')`)
+  return {format: 'pids', records: parsePids(text)}
 }
 
+/**
+ * Bare pids, validated word by word without splitting the whole input at once: a huge input
+ * fails at its first bad word, and repeated pids cost nothing (at most one record per pid).
+ */
+function parsePids(text: string): InputRecord[] {
+  const seen = new Set<number>()
+  const records: InputRecord[] = []
+  const word = /\S+/g
+  let n = 0
+  for (let m = word.exec(text); m; m = word.exec(text)) {
+    n++
+    const t = m[0]
+    if (!/^\d+$/.test(t)) {
+      fail(n === 1 ? `not JSON, NDJSON, CSV with a pid header, a proc table or pids (found '${t.slice(0, 40)}')` : `word ${n}: '${t.slice(0, 40)}' is not a process id`)
+    }
+
+    const pid = toPid(t, `word ${n}`)
+    if (seen.has(pid)) continue
+    seen.add(pid)
+    records.push({bootId: null, command: null, name: null, pid, startTicks: null})
+  }
+
+  return records
+}
+
+/** The most proc reads from stdin. */
+export const MAX_STDIN_BYTES = 256 * 1024 * 1024
+
 /** Read all of stdin as text. */
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, max = MAX_STDIN_BYTES): Promise<string> {
   const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  let size = 0
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+    size += buf.length
+    if (size > max) fail(`more than ${max / 1024 / 1024} MB of input`)
+    chunks.push(buf)
+  }
+
   return Buffer.concat(chunks).toString('utf8')
 }
 

@@ -65,7 +65,7 @@ describe('stdin records', () => {
 
   it('rejects anything it cannot read whole, with one line', () => {
     fails('garbage here', /not JSON, NDJSON, CSV/)
-    fails('10 11 x', /found 'x'/)
+    fails('10 11 x', /word 3: 'x' is not a process id/)
     fails('10 0 11', /pid "0" is not a process id/)
     fails('-5', /not JSON/)
     fails('99999999', /is not a process id/)
