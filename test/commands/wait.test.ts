@@ -8,7 +8,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** A process that leaves a zombie child exiting with `code`; resolves the zombie's pid. */
 async function zombieOf(code: number): Promise<{holder: ChildProcess; zombie: number}> {
-  const holder = startProcess('sh', ['-c', `(exit ${code}) & echo $!; exec sleep 300`], {stdio: ['ignore', 'pipe', 'ignore']})
+  // The child exits after the shell has become sleep, which never reaps it: a zombie for sure.
+  const holder = startProcess('sh', ['-c', `(sleep 0.1; exit ${code}) & echo $!; exec sleep 300`], {stdio: ['ignore', 'pipe', 'ignore']})
   const zombie = await new Promise<number>((resolve) => holder.stdout!.once('data', (d) => resolve(Number(String(d).trim()))))
   return {holder, zombie}
 }
@@ -48,7 +49,7 @@ describe('proc wait', () => {
 
   it('is done at once for a process already gone, a zombie (with its exit code) and a reused pid', async () => {
     const {zombie} = await zombieOf(7)
-    await sleep(100)
+    await sleep(300)
     const s = startSleeper()
     await sleep(50)
     const [record] = JSON.parse((await runCli(['list', '--pid', String(s.pid), '--json'])).stdout)

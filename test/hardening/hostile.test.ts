@@ -43,7 +43,7 @@ describe('hostile process data, from real processes', function () {
 
     badUtf8Pid = startProcess('sh', ['-c', `ln -s /bin/sleep "$(printf '${dir}/\\377\\376bad')"; exec "$(printf '${dir}/\\377\\376bad')" 300`]).pid!
     longPid = startProcess('sh', ['-c', 'sleep 300; :', long]).pid!
-    const holder = startProcess('sh', ['-c', '(exit 0) & echo $!; exec sleep 300'], {stdio: ['ignore', 'pipe', 'ignore']})
+    const holder = startProcess('sh', ['-c', '(sleep 0.1; exit 0) & echo $!; exec sleep 300'], {stdio: ['ignore', 'pipe', 'ignore']})
     zombiePid = await new Promise<number>((resolve) => holder.stdout!.once('data', (d) => resolve(Number(String(d).trim()))))
     stoppedPid = startProcess('sleep', ['300']).pid!
     process.kill(stoppedPid, 'SIGSTOP')
