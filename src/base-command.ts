@@ -2,7 +2,9 @@ import {Command, type Interfaces} from '@oclif/core'
 
 import {type ColumnDef, describeColumns, parseColumns} from './columns/index.js'
 import {INTERNAL_ERROR_EXIT, ProcError, UsageError} from './core/errors.js'
-import type {Selectors} from './core/select.js'
+import type {Selection, Selectors} from './core/select.js'
+import type {TargetSpec} from './core/targets.js'
+import {parseRecords, readStdin} from './input/records.js'
 import {parseSort, type SortKey} from './core/sort.js'
 import {parseDuration} from './core/units.js'
 import {type Format, render, type RenderOptions} from './output/render.js'
@@ -140,6 +142,23 @@ export abstract class ProcCommand extends Command {
       where: flags.where,
       youngerThanMs: flags['younger-than'] === undefined ? undefined : parseDuration(flags['younger-than'], '--younger-than'),
     }
+  }
+
+  /**
+   * What a command that acts on processes was given: PIDs, selectors, and records on stdin (read
+   * when `-` is an argument, or when nothing else was given and stdin is not a terminal). All of
+   * it is parsed and validated here, before the command does anything.
+   */
+  protected async targetSpec(argv: string[], selection: Selection, what: string): Promise<TargetSpec> {
+    const wantStdin = argv.includes('-')
+    const pids = argv.filter((a) => a !== '-').map((a) => parsePid(a, 'pid argument'))
+    const readInput = wantStdin || (pids.length === 0 && !selection.active && !process.stdin.isTTY)
+    if (!readInput && pids.length === 0 && !selection.active) {
+      throw new UsageError(`nothing to ${what}: give PIDs, selectors or --where, or records on stdin`)
+    }
+
+    const input = readInput ? parseRecords(await readStdin()).records : undefined
+    return {input, pids, selection}
   }
 
   /** Validate the output flags. Returns undefined when `--columns help` was answered. */

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {type OutputPlan, parsePid, ProcCommand} from '../base-command.js'
+import {type OutputPlan, ProcCommand} from '../base-command.js'
 import {parseColumns} from '../columns/index.js'
 import {signalColumn, statusColumn, stepColumn} from '../columns/status.js'
-import {CheckFailed, UsageError} from '../core/errors.js'
+import {CheckFailed} from '../core/errors.js'
 import {isFailure, type KillRecord, runLadder, systemKillDeps} from '../core/kill.js'
-import {type Field} from '../core/process-info.js'
+import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {parseLadder, parseSignal, simpleLadder} from '../core/signals.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
@@ -13,7 +13,6 @@ import {protectedPids, resolveTargets, withDescendants, withGroups} from '../cor
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import {parseDuration} from '../core/units.js'
 import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
-import {parseRecords, readStdin} from '../input/records.js'
 import {ASCII_GLYPHS, isUtf8Locale, renderForest, UNICODE_GLYPHS} from '../output/tree.js'
 
 const {limit: _limit, sort: _sort, ...killOutputFlags} = outputFlags
@@ -62,9 +61,6 @@ pid 1, proc itself and its ancestors (the shell running it) are refused unless -
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Kill)
     // Validate everything before anything is signalled.
-    const args = argv as string[]
-    const wantStdin = args.includes('-')
-    const pids = args.filter((a) => a !== '-').map((a) => parsePid(a, 'pid argument'))
     const ladder = flags.then
       ? parseLadder(flags.then)
       : simpleLadder(parseSignal(flags.signal), flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout'))
@@ -76,18 +72,14 @@ pid 1, proc itself and its ancestors (the shell running it) are refused unless -
     })
     if (!plan) return
     plan.sort = []
-    const readInput = wantStdin || (pids.length === 0 && !selection.active && !process.stdin.isTTY)
-    const input = readInput ? parseRecords(await readStdin()).records : undefined
-    if (!readInput && pids.length === 0 && !selection.active) {
-      throw new UsageError('nothing to signal: give PIDs, selectors or --where, or records on stdin')
-    }
+    const spec = await this.targetSpec(argv as string[], selection, 'signal')
 
     const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
-    const fields = new Set<Field>(['pid', 'ppid', 'pgid', 'state', 'name', 'command', 'user', 'startTicks', 'bootId', ...selection.needs])
-    for (const c of plan.columns) for (const f of c.needs) fields.add(f)
+    const fields = neededFields({columns: plan.columns, fullRecords: false, selection, sort: []})
+    for (const f of ['pgid', 'state', 'name', 'command', 'user'] as const) fields.add(f)
     const snapshot = await source.list({fields})
 
-    let targets = resolveTargets(snapshot, {input, pids, selection})
+    let targets = resolveTargets(snapshot, spec)
     const matched = targets.filter((t) => t.state === 'alive').length
     if (flags.group) targets = withGroups(snapshot, targets)
     if (flags.tree) targets = withDescendants(snapshot, targets)

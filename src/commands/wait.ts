@@ -2,18 +2,17 @@ import {constants} from 'node:os'
 
 import {Flags} from '@oclif/core'
 
-import {parsePid, ProcCommand} from '../base-command.js'
+import {ProcCommand} from '../base-command.js'
 import {parseColumns, processColumns} from '../columns/index.js'
 import {exitCodeColumn, exitCodeKnownColumn, exitedAfterColumn, exitSignalColumn, statusColumn} from '../columns/status.js'
 import {CheckFailed, ProcError, UsageError} from '../core/errors.js'
-import type {Field} from '../core/process-info.js'
+import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {resolveTargets} from '../core/targets.js'
 import {parseDuration} from '../core/units.js'
 import {pidExists, waitForExit, waitForStart, type WaitRecord} from '../core/wait.js'
 import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
-import {parseRecords, readStdin} from '../input/records.js'
 import {ndjsonLine} from '../output/render.js'
 
 const {limit: _limit, sort: _sort, ...waitOutputFlags} = outputFlags
@@ -61,20 +60,15 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Wait)
-    const args = argv as string[]
-    const wantStdin = args.includes('-')
-    const pids = args.filter((a) => a !== '-').map((a) => parsePid(a, 'pid argument'))
     const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout')
     const selection = buildSelection(this.selectorsFrom(flags))
     const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 
     if (flags.for === 'start') {
-      if (!selection.active || pids.length > 0 || wantStdin) throw new UsageError('--for start needs selectors or --where (what should appear)')
+      if (!selection.active || argv.length > 0) throw new UsageError('--for start needs selectors or --where (what should appear), not PIDs')
       const plan = this.outputPlan({...flags, limit: undefined, sort: undefined}, {machine: processColumns, sort: 'pid', table: 'pid,ppid,user,elapsed,command'})
       if (!plan) return
-      const fields = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', ...selection.needs])
-      for (const c of plan.columns) for (const f of c.needs) fields.add(f)
-      if (!plan.explicitColumns && plan.format !== 'table') for (const c of processColumns) for (const f of c.needs) fields.add(f)
+      const fields = neededFields({columns: plan.columns, fullRecords: !plan.explicitColumns && plan.format !== 'table', selection, sort: []})
       const found = await waitForStart(async () => (await source.list({fields})).filter((r) => selection.test(r)), timeoutMs)
       if (found.length === 0) throw new ProcError(`timed out after ${flags.timeout}: nothing matching appeared`, TIMED_OUT)
       if (!flags.quiet) await this.print(found, plan)
@@ -88,12 +82,11 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
     })
     if (!plan) return
     plan.sort = []
-    const readInput = wantStdin || (pids.length === 0 && !selection.active && !process.stdin.isTTY)
-    const input = readInput ? parseRecords(await readStdin()).records : undefined
-    if (!readInput && pids.length === 0 && !selection.active) throw new UsageError('nothing to wait for: give PIDs, selectors or --where, or records on stdin')
-
-    const snapshot = await source.list({fields: new Set<Field>(['pid', 'ppid', 'state', 'name', 'command', 'startTicks', 'bootId', ...selection.needs])})
-    const records: WaitRecord[] = resolveTargets(snapshot, {input, pids, selection}).map((t) => ({
+    const spec = await this.targetSpec(argv as string[], selection, 'wait for')
+    const fields = neededFields({columns: [], fullRecords: false, selection, sort: []})
+    for (const f of ['state', 'name', 'command'] as const) fields.add(f)
+    const snapshot = await source.list({fields})
+    const records: WaitRecord[] = resolveTargets(snapshot, spec).map((t) => ({
       bootId: t.record.bootId,
       command: t.record.command ?? null,
       exitCode: null,
