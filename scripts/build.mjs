@@ -3,6 +3,10 @@
 // 50 ms (bench/RESULTS.md). Type checking is tsc's job (tsc --noEmit runs before this).
 import {build} from 'esbuild'
 import {readdirSync, rmSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+process.chdir(root)
 
 const commands = readdirSync('src/commands')
   .filter((f) => f.endsWith('.ts'))
@@ -10,6 +14,7 @@ const commands = readdirSync('src/commands')
 
 rmSync('dist', {force: true, recursive: true})
 await build({
+  absWorkingDir: root,
   banner: {js: "import {createRequire as __procCreateRequire} from 'node:module'; const require = __procCreateRequire(import.meta.url);"},
   bundle: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -1,7 +1,7 @@
 import {Command, type Interfaces} from '@oclif/core'
 
 import {type ColumnDef, describeColumns, parseColumns} from './columns/index.js'
-import {INTERNAL_ERROR_EXIT, ProcError, UsageError} from './core/errors.js'
+import {CheckFailed, INTERNAL_ERROR_EXIT, ProcError, UsageError} from './core/errors.js'
 import type {Selection, Selectors} from './core/select.js'
 import type {TargetSpec} from './core/targets.js'
 import {parseRecords, readStdin} from './input/records.js'
@@ -159,6 +159,12 @@ export abstract class ProcCommand extends Command {
 
     const input = readInput ? parseRecords(await readStdin()).records : undefined
     return {input, pids, selection}
+  }
+
+  /** Nothing matched, and that was not allowed: exit 1, with a line on stderr unless quiet. */
+  protected nothingMatched(quiet: boolean): void {
+    if (!quiet) throw new CheckFailed('no process matched')
+    process.exitCode = 1
   }
 
   /** Validate the output flags. Returns undefined when `--columns help` was answered. */

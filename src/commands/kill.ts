@@ -3,7 +3,6 @@ import {Flags} from '@oclif/core'
 import {type OutputPlan, ProcCommand} from '../base-command.js'
 import {parseColumns} from '../columns/index.js'
 import {signalColumn, statusColumn, stepColumn} from '../columns/status.js'
-import {CheckFailed} from '../core/errors.js'
 import {isFailure, type KillRecord, runLadder, systemKillDeps} from '../core/kill.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
@@ -99,10 +98,7 @@ pid 1, proc itself and its ancestors (the shell running it) are refused unless -
 
     if (!flags.quiet && records.length > 0) await this.report(records, plan, flags['dry-run'] && flags.tree)
     if (records.some((r) => isFailure(r.status))) process.exitCode = 1
-    if (matched === 0 && !flags['allow-empty']) {
-      if (!flags.quiet) throw new CheckFailed('no process matched')
-      process.exitCode = 1
-    }
+    if (matched === 0 && !flags['allow-empty']) this.nothingMatched(flags.quiet)
   }
 
   /** One record per target; a dry run of --tree is drawn as the tree it would signal. */

@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import {ProcCommand} from '../base-command.js'
 import {parseColumns, processColumns} from '../columns/index.js'
 import {exitCodeColumn, exitCodeKnownColumn, exitedAfterColumn, exitSignalColumn, statusColumn} from '../columns/status.js'
-import {CheckFailed, ProcError, UsageError} from '../core/errors.js'
+import {ProcError, UsageError} from '../core/errors.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
@@ -99,13 +99,8 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
       status: t.state === 'alive' ? 'alive' : 'gone',
     }))
     if (records.length === 0) {
-      if (flags['allow-empty']) return
-      if (flags.quiet) {
-        process.exitCode = 1
-        return
-      }
-
-      throw new CheckFailed('no process matched')
+      if (!flags['allow-empty']) this.nothingMatched(flags.quiet)
+      return
     }
 
     // NDJSON streams each exit as it is seen; other formats report once at the end.
