@@ -33,6 +33,13 @@ export function parsePid(text: string, flag: string): number {
   return Number(t)
 }
 
+/** A TCP/UDP port: 1..65535. */
+export function parsePort(text: string): number {
+  const t = text.trim()
+  if (!/^[1-9]\d*$/.test(t) || Number(t) > 65_535) throw new UsageError(`--port: '${text}' is not a port (1-65535)`)
+  return Number(t)
+}
+
 /** A non-negative integer flag value (--limit, --depth). */
 export function parseCount(text: string, flag: string): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag}: '${text}' is not a non-negative integer`)
@@ -54,6 +61,7 @@ export interface SelectorFlags {
   name?: string[]
   'older-than'?: string
   pid?: string[]
+  port?: string[]
   ppid?: string[]
   session?: string[]
   state?: string[]
@@ -134,6 +142,7 @@ export abstract class ProcCommand extends Command {
       name: flags.name?.flatMap((n) => (/^\/.*\/[a-z]*$/s.test(n) ? [n] : n.split(','))),
       olderThanMs: flags['older-than'] === undefined ? undefined : parseDuration(flags['older-than'], '--older-than'),
       pid: pids.length > 0 ? pids : undefined,
+      port: flags.port?.map((p) => parsePort(p)),
       ppid: flags.ppid?.map((p) => parseCount(p, '--ppid')),
       session: flags.session?.map((p) => parseCount(p, '--session')),
       state: flags.state,

@@ -13,6 +13,7 @@ export const selectorFlags = {
   }),
   'older-than': Flags.string({description: 'started at least this long ago (500ms, 10s, 5m, 2h, 1d)', helpGroup: 'SELECT'}),
   pid: Flags.string({delimiter: ',', description: 'process id (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
+  port: Flags.string({delimiter: ',', description: 'listening on this TCP or UDP port (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
   ppid: Flags.string({delimiter: ',', description: 'parent process id (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
   session: Flags.string({delimiter: ',', description: 'session id (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
   state: Flags.string({

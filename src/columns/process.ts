@@ -105,5 +105,15 @@ defineColumn({
 defineColumn({aliases: ['nlwp', 'thcount'], description: 'number of threads', header: 'THR', id: 'threads', kind: 'count', needs: ['threads']})
 defineColumn({aliases: ['ni'], description: 'nice value (-20 high priority .. 19 low)', header: 'NI', id: 'nice', kind: 'count', needs: ['nice']})
 
+defineColumn({
+  aliases: ['port'],
+  description: 'listening TCP/UDP ports (tcp:3000, udp6:53); read only when asked for, null when the open files cannot be read',
+  format: (v) => (v as string[]).join(','),
+  header: 'PORTS',
+  id: 'ports',
+  kind: 'list',
+  needs: ['ports'],
+})
+
 /** The columns of every core field, in schema order: what JSON, NDJSON and CSV carry by default. */
 export const processColumns = FIELDS.map((f) => getColumn(f))

@@ -27,6 +27,11 @@ export interface ProcessInfo {
   vszBytes: number | null
   threads: number | null
   nice: number | null
+  /**
+   * Listening TCP/UDP ports (`tcp:3000`, `udp6:53`), read only when asked for (a `ports` column,
+   * `--port`): it costs a look at every open file of every process. Not a default field.
+   */
+  ports?: string[] | null
 }
 
 export type Field = keyof ProcessInfo

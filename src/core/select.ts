@@ -17,6 +17,8 @@ export interface Selectors {
   youngerThanMs?: number
   tty?: string[]
   session?: number[]
+  /** Listening on one of these TCP/UDP ports. */
+  port?: number[]
   where?: string
   /** Include proc's own process (excluded by default, like pgrep). */
   includeSelf?: boolean
@@ -141,6 +143,12 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
     const ttys = new Set(selectors.tty.map((t) => (t === '?' || t === 'none' ? null : t.replace(/^\/dev\//, ''))))
     need('tty')
     tests.push((r) => ttys.has(r.tty))
+  }
+
+  if (selectors.port?.length) {
+    const ports = new Set(selectors.port)
+    need('ports')
+    tests.push((r) => r.ports?.some((p) => ports.has(Number(p.slice(p.indexOf(':') + 1)))) ?? false)
   }
 
   if (selectors.olderThanMs !== undefined) {

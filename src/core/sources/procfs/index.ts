@@ -3,8 +3,8 @@ import path from 'node:path'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
-import {parseBootTime, parseCmdline, parseExitStatus, parsePeakRss, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
-import {type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
+import {parseBootTime, parseCmdline, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
 /** Clock ticks per second of stat's time fields. Linux fixes USER_HZ at 100 on every architecture Node runs on. */
 export const CLOCK_TICKS = 100
@@ -127,7 +127,36 @@ export class ProcfsSource implements ProcessSource {
       wantName: fields.has('name'),
       wantStatus: anyOf(fields, STATUS_FIELDS),
       wantUser: fields.has('user'),
+      sockets: fields.has('ports') ? this.listeningSockets() : undefined,
     }
+  }
+
+  /** Listening sockets of this network namespace, by inode. */
+  private listeningSockets(): Map<number, string> {
+    const sockets = new Map<number, string>()
+    for (const proto of ['tcp', 'tcp6', 'udp', 'udp6'] as const) {
+      const text = this.readText(`net/${proto}`)
+      if (!isFailure(text)) for (const [inode, port] of parseNetTable(text, proto)) sockets.set(inode, port)
+    }
+
+    return sockets
+  }
+
+  /** The listening ports among a process's open files; null when its fds cannot be read. */
+  private ports(dir: string, sockets: Map<number, string>): string[] | null | Failure {
+    const fds = this.io.readdir(`${dir}/fd`)
+    if (isFailure(fds)) return fds
+    const found = new Set<string>()
+    for (const fd of fds) {
+      const link = this.io.readlink(`${dir}/fd/${fd}`)
+      // Open files we may not look at: the ports are unknown, not none.
+      if (link === DENIED) return null
+      if (isFailure(link) || !link.startsWith('socket:[')) continue
+      const port = sockets.get(Number(link.slice(8, -1)))
+      if (port) found.add(port)
+    }
+
+    return [...found].sort()
   }
 
   private readProcess(entry: string, ctx: ReturnType<ProcfsSource['context']>): ProcessInfo | undefined {
@@ -196,6 +225,11 @@ export class ProcfsSource implements ProcessSource {
     if (ctx.wantExe) {
       const exe = this.io.readlink(dir + '/exe')
       r.exe = isFailure(exe) ? note(exe) : exe
+    }
+
+    if (ctx.sockets) {
+      const ports = this.ports(dir, ctx.sockets)
+      r.ports = isFailure(ports) ? note(ports) : ports
     }
 
     if (maybeGone) {

@@ -174,3 +174,25 @@ export function parsePeakRss(text: string): number | undefined {
   const m = /\nVmHWM:\s+(\d+) kB/.exec(text)
   return m ? Number(m[1]) * 1024 : undefined
 }
+
+/** TCP state LISTEN, and the state of a bound UDP socket, in /proc/net/{tcp,udp}[6]. */
+const TCP_LISTEN = '0A'
+const UDP_BOUND = '07'
+
+/**
+ * Listening sockets of one /proc/net table, by socket inode: `proto:port` (tcp:3000, udp6:53).
+ * TCP sockets in LISTEN, UDP sockets bound to a port.
+ */
+export function parseNetTable(text: string, proto: 'tcp' | 'tcp6' | 'udp' | 'udp6'): Map<number, string> {
+  const out = new Map<number, string>()
+  const want = proto.startsWith('tcp') ? TCP_LISTEN : UDP_BOUND
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/)
+    if (f.length < 10 || f[3] !== want) continue
+    const port = Number.parseInt(f[1].split(':')[1], 16)
+    const inode = Number(f[9])
+    if (port > 0 && inode > 0) out.set(inode, `${proto}:${port}`)
+  }
+
+  return out
+}
