@@ -1,5 +1,5 @@
 import {defineColumn, getColumn} from './registry.js'
-import {exitCodeColumn, signalColumn, statusColumn} from './status.js'
+import {exitCodeColumn, signalColumn} from './status.js'
 
 /** The fields of the record `proc spawn` reports, in order. */
 export const spawnColumns = [
@@ -18,5 +18,5 @@ export const spawnColumns = [
   defineColumn({description: 'spawn: peak resident memory of the child, sampled while it ran', header: 'MAXRSS', id: 'maxRssBytes', kind: 'bytes'}),
   defineColumn({description: 'spawn: processes the run left behind', header: 'LEAKS', id: 'leaks', kind: 'list'}),
   defineColumn({description: 'spawn: why the child could not run', header: 'ERROR', id: 'error', kind: 'string'}),
-  statusColumn,
+  defineColumn({description: 'spawn: proc\'s own exit status (the child\'s, or 124-127, 128+N, 3 for --leaks fail)', header: 'STATUS', id: 'exitStatus', kind: 'count'}),
 ]

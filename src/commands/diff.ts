@@ -29,8 +29,8 @@ function readSnapshot(file: string): ProcessInfo[] {
 
 export default class Diff extends ProcCommand {
   static override args = {
-    before: Args.string({description: 'the earlier snapshot (JSON, NDJSON or CSV from proc list; - for stdin)', required: true}),
-    after: Args.string({description: 'the later snapshot (default: the processes running now)', required: false}),
+    before: Args.string({description: 'the earlier snapshot (JSON, NDJSON or CSV from proc list; - for stdin)', ignoreStdin: true, required: true}),
+    after: Args.string({description: 'the later snapshot (default: the processes running now)', ignoreStdin: true, required: false}),
   }
 
   static override description = `Compare process snapshots: what started since, and (with --exited) what is gone.

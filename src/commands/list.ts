@@ -1,3 +1,6 @@
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+
 import {Args, Flags} from '@oclif/core'
 
 import {ProcCommand} from '../base-command.js'
@@ -10,7 +13,7 @@ import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
 
 export default class List extends ProcCommand {
   static override args = {
-    pid: Args.string({description: 'process ids to list (same as --pid)', required: false}),
+    pid: Args.string({description: 'process ids to list (same as --pid)', ignoreStdin: true, required: false}),
   }
 
   static override description = `List processes, like ps.
@@ -36,6 +39,7 @@ so they can be piped into other proc commands.`
     ...sourceFlags,
     count: Flags.boolean({description: 'print only the number of matching processes', helpGroup: 'OUTPUT'}),
     'fail-on-empty': Flags.boolean({description: 'exit 1 when nothing matched (for `if proc list ...; then`)'}),
+    schema: Flags.boolean({description: 'print the JSON Schema of the record every command writes, and exit'}),
   }
 
   static override strict = false
@@ -44,6 +48,11 @@ so they can be piped into other proc commands.`
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(List)
+    if (flags.schema) {
+      this.write(readFileSync(path.join(this.config.root, 'schemas/record.schema.json'), 'utf8'))
+      return
+    }
+
     const selection = buildSelection(this.selectorsFrom(flags, argv as string[]))
     const plan = this.outputPlan(flags, {machine: processColumns, sort: 'pid', table: 'pid,ppid,user,cpu,rss,state,elapsed,command'})
     if (!plan) return

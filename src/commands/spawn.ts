@@ -95,8 +95,8 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
       tracker?.cleanup()
     }
 
-    if (flags.leaks === 'fail' && record.leaks.length > 0 && record.status === 0) record.status = LEAKED
-    process.exitCode = record.status
+    if (flags.leaks === 'fail' && record.leaks.length > 0 && record.exitStatus === 0) record.exitStatus = LEAKED
+    process.exitCode = record.exitStatus
     await this.report(record, flags)
   }
 
@@ -150,13 +150,13 @@ async function settleLeaks(tracker: LeakTracker, mode: LeakMode, graceMs: number
 /** The one-line human summary. */
 export function summary(r: RunRecord): string {
   const what = `'${r.command.length > 60 ? r.command.slice(0, 59) + '…' : r.command}'`
-  if (r.error) return `proc spawn: ${what} could not run (${r.error}); exit ${r.status}`
+  if (r.error) return `proc spawn: ${what} could not run (${r.error}); exit ${r.exitStatus}`
   const how = r.signal ? `killed by ${r.signal}` : `exited ${r.exitCode}`
   const timeout = r.timedOut ? `timed out${r.killedAfterTimeout ? ', KILLed after --kill-after' : ''}, ` : ''
   const cpu = r.cpuUserMs === null ? '' : `, cpu ${(r.cpuUserMs / 1000).toFixed(2)}s user ${(r.cpuSystemMs! / 1000).toFixed(2)}s sys`
   const rss = r.maxRssBytes === null ? '' : `, max rss ${formatBytes(r.maxRssBytes)}`
   const leaks = r.leaks.length > 0 ? `, ${r.leaks.length} left behind` : ''
-  const line = `proc spawn: ${what} ${timeout}${how} after ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}; exit ${r.status}`
+  const line = `proc spawn: ${what} ${timeout}${how} after ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}; exit ${r.exitStatus}`
   const shown = (r.leaks as Array<KillRecord & {foundBy?: string}>).map(
     (l) => `  left behind: ${l.pid} ${escapeControl(l.name ?? '-')} (found by ${l.foundBy}${l.status ? `, ${l.status}` : ''}): ${escapeControl(l.command ?? '')}`,
   )

@@ -17,7 +17,7 @@ const {limit: _limit, ...treeOutputFlags} = outputFlags
 
 export default class Tree extends ProcCommand {
   static override args = {
-    pid: Args.string({description: 'show only the tree under this process', required: false}),
+    pid: Args.string({description: 'show only the tree under this process', ignoreStdin: true, required: false}),
   }
 
   static override description = `Show processes as a tree, like pstree.

@@ -89,7 +89,7 @@ export interface RunRecord {
   /** Why the child could not run, when it could not. */
   error: string | null
   /** proc's exit status: the child's, or timeout(1)'s 124-127. */
-  status: number
+  exitStatus: number
 }
 
 /** Signals proc passes on to the child. */
@@ -151,7 +151,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     pid: null,
     signal: null,
     startTime: new Date().toISOString(),
-    status: EXIT.internal,
+    exitStatus: EXIT.internal,
     timedOut: false,
   }
   if (options.cwd !== undefined) {
@@ -169,7 +169,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     const problem = checkCommand(argv[0], options.env, options.cwd)
     if (problem) {
       record.error = `${problem.code}: cannot run ${argv[0]}`
-      record.status = problem.status
+      record.exitStatus = problem.status
       record.endTime = new Date().toISOString()
       return record
     }
@@ -210,7 +210,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   const exited = new Promise<void>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       record.error = `${error.code ?? 'error'}: ${error.message}`
-      record.status = spawnErrorStatus(error.code)
+      record.exitStatus = spawnErrorStatus(error.code)
       running = false
       resolve()
     })
@@ -275,6 +275,6 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     record.cpuSystemMs = after.childSystemMs - before.childSystemMs
   }
 
-  if (record.error === null) record.status = exitStatus(record, preserveStatus, options.timeoutSignal)
+  if (record.error === null) record.exitStatus = exitStatus(record, preserveStatus, options.timeoutSignal)
   return record
 }

@@ -101,7 +101,7 @@ describe('proc spawn', () => {
       assert.equal(r.code, 124)
       assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`)
       const [record] = JSON.parse(r.stderr)
-      assert.deepEqual([record.timedOut, record.signal, record.killedAfterTimeout, record.status], [true, 'SIGTERM', false, 124])
+      assert.deepEqual([record.timedOut, record.signal, record.killedAfterTimeout, record.exitStatus], [true, 'SIGTERM', false, 124])
     })
 
     it('a child that traps TERM ends with 137 via --kill-after', async () => {

@@ -134,3 +134,11 @@ describe('proc tree', () => {
     assert.equal(depth.code, 2)
   })
 })
+
+describe('positional arguments never come from stdin', () => {
+  it('proc tree with piped stdin and no PID shows the whole forest (oclif would read a missing arg from stdin)', async () => {
+    const {code, stdout} = await runCli(['tree', '-c', 'pid', '--no-header'], {env, input: '100\n'})
+    assert.equal(code, 0)
+    assert.ok(stdout.includes('2\n'), 'the whole forest, not the subtree of 100')
+  })
+})
