@@ -22,6 +22,23 @@ describe('the proc CLI', () => {
     assert.match(list.stdout, /--where/)
   })
 
+  it('has a command reference in README.md that matches the commands (npm run readme)', function () {
+    this.timeout(60_000)
+    const dir = mkdtempSync(path.join(tmpdir(), 'proc-readme-'))
+    try {
+      for (const f of ['package.json', 'README.md', 'oclif.manifest.json', 'tsconfig.json']) copyFileSync(path.join(ROOT, f), path.join(dir, f))
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'))
+      cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), {recursive: true})
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules/oclif/bin/run.js'), 'readme', '--no-aliases', '--no-source-links'], {cwd: dir, stdio: 'ignore'})
+      const section = (text: string) => text.slice(text.indexOf('<!-- commands -->'), text.indexOf('<!-- commandsstop -->'))
+      const fresh = section(readFileSync(path.join(dir, 'README.md'), 'utf8'))
+      assert.ok(fresh.includes('proc list'), 'the generated reference lists the commands')
+      assert.equal(section(readFileSync(path.join(ROOT, 'README.md'), 'utf8')), fresh, 'README.md command reference is stale: run npm run readme')
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
+
   it('has a committed oclif.manifest.json that matches the commands', function () {
     this.timeout(60_000)
     const dir = mkdtempSync(path.join(tmpdir(), 'proc-manifest-'))
