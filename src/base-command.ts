@@ -7,7 +7,11 @@ import type {TargetSpec} from './core/targets.js'
 import {parseRecords, readStdin} from './input/records.js'
 import {parseSort, type SortKey} from './core/sort.js'
 import {parseDuration} from './core/units.js'
-import {type Format, render, type RenderOptions} from './output/render.js'
+import {type Format, ndjsonLine, render, type RenderOptions} from './output/render.js'
+import type {ProcessInfo} from './core/process-info.js'
+import {watch} from './core/watch.js'
+// Watch events carry `change`, like diff records.
+import './columns/diff.js'
 
 // oclif's own parse() bounds, which @oclif/core does not export by name.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,6 +28,16 @@ function oneLine(message: string): string {
     .map((s) => s.trim())
     .filter((s) => s !== '' && !s.startsWith('See more help with'))
     .join(' ')
+}
+
+/**
+ * `--watch` takes an interval, and may stand alone (`proc tree --watch`): a bare `--watch` not
+ * followed by a duration with a unit becomes `--watch=2s`, so `proc tree --watch 1234` still
+ * means pid 1234.
+ */
+export function defaultWatchInterval(argv: string[]): string[] {
+  const dd = argv.indexOf('--')
+  return argv.map((a, i) => (a === '--watch' && (dd === -1 || i < dd) && !/^\d+(\.\d+)?(ms|s|m|h)$/.test(argv[i + 1] ?? '') ? '--watch=2s' : a))
 }
 
 /** Parse a process id the way kill(1) should: a positive decimal integer no larger than pid_max. */
@@ -126,7 +140,7 @@ export abstract class ProcCommand extends Command {
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
     try {
-      return await super.parse(options, argv)
+      return await super.parse(options, defaultWatchInterval(argv ?? this.argv))
     } catch (error) {
       if (error instanceof ProcError) throw error
       throw new UsageError(oneLine((error as Error).message))
@@ -215,6 +229,44 @@ export abstract class ProcCommand extends Command {
 
   protected async print(records: readonly object[], plan: OutputPlan): Promise<void> {
     this.write(await render(records, this.renderOptions(plan)))
+  }
+
+  /**
+   * `--watch`: take a snapshot every interval until Ctrl-C or TERM. With NDJSON, stream one
+   * `change: started | exited` line per process that comes or goes. On a terminal, redraw in place
+   * on the alternate screen (restored on exit). In a pipe, print each frame after the last.
+   */
+  protected async watchLoop(
+    interval: string,
+    plan: OutputPlan,
+    take: () => Promise<ProcessInfo[]>,
+    draw: (records: ProcessInfo[]) => Promise<string>,
+  ): Promise<void> {
+    const intervalMs = parseDuration(interval, '--watch')
+    if (intervalMs <= 0) throw new UsageError(`--watch: the interval must be more than 0`)
+    const stop = new AbortController()
+    const onSignal = () => stop.abort()
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    const screen = plan.format === 'table' && Boolean(process.stdout.isTTY)
+    const columns = {columns: plan.columns, project: plan.explicitColumns}
+    if (screen) this.write('\u001B[?1049h')
+    try {
+      await watch(take, intervalMs, async (records, events) => {
+        if (plan.format === 'ndjson') {
+          for (const e of events) this.write(ndjsonLine(e, columns))
+          return
+        }
+
+        const text = await draw(records)
+        const title = `Every ${interval}: proc ${this.id} — ${new Date().toLocaleTimeString()}\n\n`
+        this.write(screen ? `\u001B[H\u001B[2J${title}${text}` : text + (plan.format === 'table' ? '\n' : ''))
+      }, stop.signal)
+    } finally {
+      if (screen) this.write('\u001B[?1049l')
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
   }
 
   protected write(text: string): void {

@@ -51,6 +51,14 @@ export const outputFlags = {
   sort: Flags.string({char: 's', description: 'sort keys, comma-separated; - for descending: -cpu,pid', helpGroup: 'OUTPUT'}),
 }
 
+/** `--watch [INTERVAL]`, for list and tree. */
+export const watchFlags = {
+  watch: Flags.string({
+    description: 'repeat every interval (alone: 2s): redraw in place on a terminal; with --format ndjson, stream started/exited records',
+    helpGroup: 'OUTPUT',
+  }),
+}
+
 /** Where process data comes from. */
 export const sourceFlags = {
   procfs: Flags.string({description: 'read this directory instead of /proc (tests)', env: 'PROC_PROCFS', hidden: true}),

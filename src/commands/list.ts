@@ -9,7 +9,8 @@ import {buildSelection} from '../core/select.js'
 import {queryProcesses} from '../core/query.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {parseDuration} from '../core/units.js'
-import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
+import {render} from '../output/render.js'
+import {outputFlags, selectorFlags, sourceFlags, watchFlags} from '../flags.js'
 
 export default class List extends ProcCommand {
   static override args = {
@@ -37,6 +38,7 @@ so they can be piped into other proc commands.`
     ...selectorFlags,
     ...outputFlags,
     ...sourceFlags,
+    ...watchFlags,
     count: Flags.boolean({description: 'print only the number of matching processes', helpGroup: 'OUTPUT'}),
     'fail-on-empty': Flags.boolean({description: 'exit 1 when nothing matched (for `if proc list ...; then`)'}),
     schema: Flags.boolean({description: 'print the JSON Schema of the record every command writes, and exit'}),
@@ -59,14 +61,21 @@ so they can be piped into other proc commands.`
     const sampleMs = flags.sample === undefined ? undefined : parseDuration(flags.sample, '--sample')
     const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 
-    const records = await queryProcesses(source, {
-      columns: flags.count ? [] : plan.columns,
-      fullRecords: !flags.count && plan.format !== 'table' && !plan.explicitColumns,
-      limit: plan.limit,
-      sampleMs,
-      selection,
-      sort: plan.sort,
-    })
+    const query = () =>
+      queryProcesses(source, {
+        columns: flags.count ? [] : plan.columns,
+        fullRecords: !flags.count && plan.format !== 'table' && !plan.explicitColumns,
+        limit: plan.limit,
+        sampleMs,
+        selection,
+        sort: plan.sort,
+      })
+    if (flags.watch !== undefined) {
+      await this.watchLoop(flags.watch, plan, query, (records) => render(records, this.renderOptions(plan)))
+      return
+    }
+
+    const records = await query()
 
     if (flags.count) this.write(`${records.length}\n`)
     else await this.print(records, plan)

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {parseCount, parsePid, ProcCommand} from '../base-command.js'
 import {processColumns} from '../columns/index.js'
 import {NoSuchProcess} from '../core/errors.js'
+import type {ProcessInfo} from '../core/process-info.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {takeSnapshot} from '../core/snapshot.js'
@@ -10,7 +11,7 @@ import {sortRecords} from '../core/sort.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import {parseDuration} from '../core/units.js'
-import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
+import {outputFlags, selectorFlags, sourceFlags, watchFlags} from '../flags.js'
 import {ASCII_GLYPHS, isUtf8Locale, renderForest, UNICODE_GLYPHS} from '../output/tree.js'
 
 const {limit: _limit, ...treeOutputFlags} = outputFlags
@@ -39,6 +40,7 @@ JSON nests records in "children"; NDJSON and CSV are flat, depth-first, with dep
     ...selectorFlags,
     ...treeOutputFlags,
     ...sourceFlags,
+    ...watchFlags,
     ascii: Flags.boolean({description: 'draw with ASCII instead of box-drawing characters', helpGroup: 'OUTPUT'}),
     compact: Flags.boolean({allowNo: true, default: true, description: 'fold identical sibling leaves into N*[command]', helpGroup: 'OUTPUT'}),
     depth: Flags.string({description: 'show at most this many levels below the roots', helpGroup: 'OUTPUT'}),
@@ -59,27 +61,30 @@ JSON nests records in "children"; NDJSON and CSV are flat, depth-first, with dep
 
     const fields = neededFields({columns: plan.columns, fullRecords: plan.format !== 'table' && !plan.explicitColumns, selection, sort: plan.sort})
     fields.add('name')
-    const records = (await takeSnapshot(source, {fields, sampleMs})).filter((r) => flags['include-self'] || r.pid !== process.pid)
-    const tree = new ProcessTree(sortRecords(records, plan.sort), () => 0)
-    if (rootPid !== undefined && !tree.get(rootPid)) throw new NoSuchProcess(rootPid)
+    const take = async () => (await takeSnapshot(source, {fields, sampleMs})).filter((r) => flags['include-self'] || r.pid !== process.pid)
 
     const table = plan.format === 'table'
     // Leaves fold when everything shown but their pids is the same.
     const shown = plan.columns.filter((c) => c.id !== 'pid')
     const fold = table && flags.compact && shown.length > 0
-    const rows = layoutForest(tree, {
-      descendants: flags.descendants,
-      foldKey: fold ? (r) => shown.map((c) => String(c.value(r as unknown as Record<string, unknown>))).join('\u0000') : undefined,
-      match: selection.active ? (r) => selection.test(r) : undefined,
-      maxDepth,
-      rootPid,
-    })
-    this.write(
-      await renderForest(rows, {
+    const draw = async (records: ProcessInfo[]) => {
+      const tree = new ProcessTree(sortRecords(records, plan.sort), () => 0)
+      if (rootPid !== undefined && !tree.get(rootPid)) throw new NoSuchProcess(rootPid)
+      const rows = layoutForest(tree, {
+        descendants: flags.descendants,
+        foldKey: fold ? (r) => shown.map((c) => String(c.value(r as unknown as Record<string, unknown>))).join('\u0000') : undefined,
+        match: selection.active ? (r) => selection.test(r) : undefined,
+        maxDepth,
+        rootPid,
+      })
+      return renderForest(rows, {
         ...this.renderOptions(plan),
         glyphs: flags.ascii || !isUtf8Locale() ? ASCII_GLYPHS : UNICODE_GLYPHS,
         highlight: selection.active,
-      }),
-    )
+      })
+    }
+
+    if (flags.watch === undefined) this.write(await draw(await take()))
+    else await this.watchLoop(flags.watch, plan, take, draw)
   }
 }

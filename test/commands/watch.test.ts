@@ -1,0 +1,80 @@
+import {strict as assert} from 'node:assert'
+import {spawn, spawnSync} from 'node:child_process'
+
+import {defaultWatchInterval} from '../../src/base-command.js'
+import {BIN} from '../helpers/cli.js'
+import {startSleeper} from '../helpers/processes.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('--watch', () => {
+  it('takes an interval, or stands alone without eating a pid', () => {
+    assert.deepEqual(defaultWatchInterval(['--watch', '500ms']), ['--watch', '500ms'])
+    assert.deepEqual(defaultWatchInterval(['--watch']), ['--watch=2s'])
+    assert.deepEqual(defaultWatchInterval(['--watch', '1234']), ['--watch=2s', '1234'])
+    assert.deepEqual(defaultWatchInterval(['--', '--watch']), ['--', '--watch'])
+  })
+
+  it('streams started and exited records as NDJSON, and stops on Ctrl-C with status 0', async function () {
+    this.timeout(15_000)
+    const watcher = spawn(process.execPath, [BIN, 'list', '--watch', '200ms', '--format', 'ndjson', '--ppid', String(process.pid), '-c', 'pid,name,change'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    watcher.stdout.on('data', (d) => (out += d))
+    let err = ''
+    watcher.stderr.on('data', (d) => (err += d))
+    await sleep(700)
+    const child = startSleeper()
+    await sleep(600)
+    process.kill(child.pid!, 'SIGKILL')
+    await sleep(600)
+    watcher.kill('SIGINT')
+    const code = await new Promise((resolve) => watcher.on('exit', resolve))
+    assert.equal(code, 0, err)
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.pid === child.pid)
+    assert.deepEqual(events, [
+      {change: 'started', name: 'sleep', pid: child.pid},
+      {change: 'exited', name: 'sleep', pid: child.pid},
+    ])
+  })
+
+  it('redraws on the alternate screen of a terminal and restores it on Ctrl-C', function () {
+    if (spawnSync('python3', ['-c', 'import pty']).status !== 0) this.skip()
+    const script = `
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], sys.argv[2], 'tree', '--watch', '300ms', '-c', 'pid,name'])
+out = b''
+end = time.time() + 1.5
+while time.time() < end:
+    try:
+        import select
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r: out += os.read(fd, 65536)
+    except OSError: break
+os.write(fd, b'\\x03')
+while True:
+    try:
+        r, _, _ = select.select([fd], [], [], 2)
+        if not r: break
+        chunk = os.read(fd, 65536)
+        if not chunk: break
+        out += chunk
+    except OSError: break
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(repr(out.count(b'\\x1b[?1049h')) + ' ' + repr(out.count(b'\\x1b[H\\x1b[2J')) + ' ' + repr(out.rstrip().endswith(b'\\x1b[?1049l')) + ' ' + str(os.waitstatus_to_exitcode(status)))
+`
+    const r = spawnSync('python3', ['-c', script, process.execPath, BIN], {encoding: 'utf8', timeout: 15_000})
+    const [enters, frames, restored, code] = r.stdout.trim().split(' ')
+    assert.equal(enters, '1')
+    assert.ok(Number(frames) >= 3, `${frames} frames`)
+    assert.equal(restored, 'True')
+    assert.equal(code, '0')
+  })
+})
