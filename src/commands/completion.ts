@@ -1,0 +1,57 @@
+import {constants} from 'node:os'
+
+import {Args} from '@oclif/core'
+
+import {ProcCommand} from '../base-command.js'
+import {processColumns} from '../columns/index.js'
+import {bashScript, type CompletionCommand, fishScript, zshScript} from '../output/completion.js'
+
+/** Flags whose values are column names (comma lists) or signal names. */
+const COLUMN_FLAGS = new Set(['columns', 'sort'])
+
+/** Columns a command adds to the process columns. */
+const EXTRA_COLUMNS: Record<string, string[]> = {
+  diff: ['change'],
+  kill: ['status', 'signal', 'step'],
+  list: ['ports'],
+  tree: ['ports', 'depth', 'matched'],
+  wait: ['status', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown'],
+}
+const SIGNAL_FLAGS = new Set(['signal'])
+
+export default class Completion extends ProcCommand {
+  static override args = {
+    shell: Args.string({description: 'the shell', ignoreStdin: true, options: ['bash', 'zsh', 'fish'], required: true}),
+  }
+
+  static override description = `Print a shell completion script: commands, flags, column names for --columns and --sort,
+signal names for --signal, and the values of --format and the like.`
+
+  static override examples = [
+    {command: 'source <(<%= config.bin %> <%= command.id %> bash)', description: 'bash, for this shell (add it to ~/.bashrc to keep it)'},
+    {command: 'source <(<%= config.bin %> <%= command.id %> zsh)', description: 'zsh'},
+    {command: '<%= config.bin %> <%= command.id %> fish > ~/.config/fish/completions/proc.fish', description: 'fish'},
+  ]
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(Completion)
+    const columnsOf = (id: string) => [...processColumns.map((c) => c.id), ...(EXTRA_COLUMNS[id] ?? [])]
+    const signals = Object.keys(constants.signals).map((s) => s.replace(/^SIG/, ''))
+    const commands: CompletionCommand[] = this.config.commands
+      .filter((c) => !c.hidden)
+      .map((c) => ({
+        flags: Object.values(c.flags)
+          .filter((f) => !f.hidden)
+          .map((f) => {
+            const takesValue = f.type === 'option'
+            const options = 'options' in f ? (f.options as string[] | undefined) : undefined
+            const values = COLUMN_FLAGS.has(f.name) ? columnsOf(c.id) : SIGNAL_FLAGS.has(f.name) ? signals : options
+            return {char: f.char, list: COLUMN_FLAGS.has(f.name), name: f.name, takesValue, values: takesValue ? values : undefined}
+          }),
+        id: c.id,
+      }))
+      .sort((a, b) => a.id.localeCompare(b.id))
+    const script = {bash: bashScript, fish: fishScript, zsh: zshScript}[args.shell as 'bash' | 'fish' | 'zsh']
+    this.write(script(commands))
+  }
+}
