@@ -1,4 +1,5 @@
 import {UsageError} from '../core/errors.js'
+import {isPid} from '../core/process-info.js'
 import {parseCsv} from './csv.js'
 
 /**
@@ -23,15 +24,13 @@ export interface ParsedInput {
   records: InputRecord[]
 }
 
-const PID_MAX = 4_194_304
-
 function fail(message: string): never {
   throw new UsageError(`stdin: ${message}`)
 }
 
 function toPid(value: unknown, where: string): number {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
-  if (!/^[1-9]\d*$/.test(text) || Number(text) > PID_MAX) fail(`${where}: pid ${JSON.stringify(value)} is not a process id`)
+  if (!isPid(text)) fail(`${where}: pid ${JSON.stringify(value)} is not a process id`)
   return Number(text)
 }
 
@@ -48,9 +47,7 @@ function toText(value: unknown, field: string, where: string): string | null {
   return value
 }
 
-function fromObject(value: unknown, where: string): InputRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${where}: expected an object with a pid`)
-  const o = value as Record<string, unknown>
+function fromObject(o: Record<string, unknown>, where: string): InputRecord {
   if (!('pid' in o)) fail(`${where}: no pid`)
   return {
     bootId: toText(o.bootId, 'bootId', where),
@@ -58,19 +55,6 @@ function fromObject(value: unknown, where: string): InputRecord {
     name: toText(o.name, 'name', where),
     pid: toPid(o.pid, where),
     startTicks: toTicks(o.startTicks, where),
-  }
-}
-
-/** JSON arrays may nest (`proc tree --json`): take every node, depth-first. */
-function flattenJson(items: unknown[], out: InputRecord[], path: string): void {
-  for (const [i, item] of items.entries()) {
-    const where = `${path}[${i}]`
-    out.push(fromObject(item, where))
-    const {children} = item as {children?: unknown}
-    if (children !== undefined) {
-      if (!Array.isArray(children)) fail(`${where}: children must be an array`)
-      flattenJson(children, out, `${where}.children`)
-    }
   }
 }
 
@@ -99,7 +83,51 @@ function parseTable(lines: string[]): InputRecord[] {
   })
 }
 
-function parseCsvRecords(text: string): InputRecord[] {
+type Loose = Record<string, unknown>
+
+/** One object of the input, and where it was (for error messages). */
+interface Located {
+  object: Loose
+  where: string
+}
+
+/**
+ * The structured formats: a JSON array (nested `children` of `proc tree --json` included,
+ * depth-first), NDJSON, or CSV with a `pid` header. Undefined when the input is none of them
+ * (a table, bare pids, or garbage).
+ */
+function readObjects(raw: string, text: string): {format: 'csv' | 'json' | 'ndjson'; objects: Located[]} | undefined {
+  const asObject = (value: unknown, where: string): Located => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${where}: expected an object with a pid`)
+    return {object: value as Loose, where}
+  }
+
+  if (text.startsWith('[')) {
+    const value = parseJsonText(text, 'JSON')
+    if (!Array.isArray(value)) fail('JSON: expected an array of records')
+    const objects: Located[] = []
+    const walk = (items: unknown[], path: string) => {
+      for (const [i, item] of items.entries()) {
+        const located = asObject(item, `${path}[${i}]`)
+        objects.push(located)
+        const {children} = located.object
+        if (children === undefined) continue
+        if (!Array.isArray(children)) fail(`${located.where}: children must be an array`)
+        walk(children, `${located.where}.children`)
+      }
+    }
+
+    walk(value, 'JSON')
+    return {format: 'json', objects}
+  }
+
+  const lines = raw.split(/\r?\n/).filter((l) => l.trim() !== '')
+  if (text.startsWith('{')) {
+    return {format: 'ndjson', objects: lines.map((line, i) => asObject(parseJsonText(line, `NDJSON line ${i + 1}`), `NDJSON line ${i + 1}`))}
+  }
+
+  const first = lines[0]
+  if (!(first.includes(',') || first.trim() === 'pid') || !parseCsv(first + '\n')[0]?.includes('pid')) return undefined
   let rows: string[][]
   try {
     rows = parseCsv(text)
@@ -108,14 +136,15 @@ function parseCsvRecords(text: string): InputRecord[] {
   }
 
   const header = rows[0]
-  return rows
+  const objects = rows
     .slice(1)
     .filter((row) => !(row.length === 1 && row[0] === ''))
     .map((row, i) => {
       const where = `CSV row ${i + 2}`
       if (row.length !== header.length) fail(`${where}: ${row.length} fields, the header has ${header.length}`)
-      return fromObject(Object.fromEntries(header.map((h, j) => [h, row[j]])), where)
+      return {object: Object.fromEntries(header.map((h, j) => [h, row[j]])), where}
     })
+  return {format: 'csv', objects}
 }
 
 /** Parse what came on stdin. Throws a one-line UsageError for anything it cannot fully read. */
@@ -125,27 +154,10 @@ export function parseRecords(input: string): ParsedInput {
   const raw = input.replace(/^\uFEFF/, '')
   const text = raw.trim()
   if (text === '') return {format: 'empty', records: []}
-
-  if (text.startsWith('[')) {
-    const value = parseJsonText(text, 'JSON')
-    if (!Array.isArray(value)) fail('JSON: expected an array of records')
-    const records: InputRecord[] = []
-    flattenJson(value, records, 'JSON')
-    return {format: 'json', records}
-  }
-
+  const structured = readObjects(raw, text)
+  if (structured) return {format: structured.format, records: structured.objects.map((o) => fromObject(o.object, o.where))}
   const lines = raw.split(/\r?\n/).filter((l) => l.trim() !== '')
-  if (text.startsWith('{')) {
-    return {format: 'ndjson', records: lines.map((line, i) => fromObject(parseJsonText(line, `NDJSON line ${i + 1}`), `NDJSON line ${i + 1}`))}
-  }
-
-  const first = lines[0]
-  if (first.includes(',') || first.trim() === 'pid') {
-    if (parseCsv(first + '\n')[0]?.includes('pid')) return {format: 'csv', records: parseCsvRecords(text)}
-  }
-
-  if (/(^|\s)PID(\s|$)/.test(first)) return {format: 'table', records: parseTable(lines)}
-
+  if (/(^|\s)PID(\s|$)/.test(lines[0])) return {format: 'table', records: parseTable(lines)}
   return {format: 'pids', records: parsePids(text)}
 }
 
@@ -191,71 +203,6 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, m
   return Buffer.concat(chunks).toString('utf8')
 }
 
-type Loose = Record<string, unknown>
-
-function objectsOf(input: string): {format: InputFormat; objects: Loose[]} {
-  const raw = input.replace(/^\uFEFF/, '')
-  const text = raw.trim()
-  if (text.includes('\u0000')) fail('binary data, not process records')
-  if (text === '') return {format: 'empty', objects: []}
-  if (text.startsWith('[')) {
-    const value = parseJsonText(text, 'JSON')
-    if (!Array.isArray(value)) fail('JSON: expected an array of records')
-    const out: Loose[] = []
-    const walk = (items: unknown[], path: string) => {
-      for (const [i, item] of items.entries()) {
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) fail(`${path}[${i}]: expected an object with a pid`)
-        out.push(item as Loose)
-        const {children} = item as {children?: unknown}
-        if (Array.isArray(children)) walk(children, `${path}[${i}].children`)
-      }
-    }
-
-    walk(value, 'JSON')
-    return {format: 'json', objects: out}
-  }
-
-  if (text.startsWith('{')) {
-    const lines = raw.split(/\r?\n/).filter((l) => l.trim() !== '')
-    return {
-      format: 'ndjson',
-      objects: lines.map((line, i) => {
-        const v = parseJsonText(line, `NDJSON line ${i + 1}`)
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`NDJSON line ${i + 1}: expected an object with a pid`)
-        return v as Loose
-      }),
-    }
-  }
-
-  const first = raw.split(/\r?\n/).find((l) => l.trim() !== '')!
-  if (first.includes(',') || first.trim() === 'pid') {
-    let rows: string[][]
-    try {
-      rows = parseCsv(text)
-    } catch (error) {
-      return fail((error as Error).message)
-    }
-
-    if (rows[0].includes('pid')) {
-      const header = rows[0]
-      return {
-        format: 'csv',
-        objects: rows
-          .slice(1)
-          .filter((row) => !(row.length === 1 && row[0] === ''))
-          .map((row, i) => {
-            if (row.length !== header.length) fail(`CSV row ${i + 2}: ${row.length} fields, the header has ${header.length}`)
-            return Object.fromEntries(header.map((h, j) => [h, row[j]]))
-          }),
-      }
-    }
-  }
-
-  // A table or bare pids: identities only.
-  const parsed = parseRecords(input)
-  return {format: parsed.format, objects: parsed.records as unknown as Loose[]}
-}
-
 const NUMBER_FIELDS = new Set(['pid', 'ppid', 'pgid', 'sid', 'uid', 'gid', 'startTicks', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes', 'threads', 'nice'])
 
 /**
@@ -264,7 +211,13 @@ const NUMBER_FIELDS = new Set(['pid', 'ppid', 'pgid', 'sid', 'uid', 'gid', 'star
  * argv (a JSON array) are turned back into values. Anything malformed is a usage error.
  */
 export function parseSnapshot(input: string, what = 'snapshot'): Loose[] {
-  const {format, objects} = objectsOf(input)
+  if (input.includes('\u0000')) fail('binary data, not process records')
+  const raw = input.replace(/^\uFEFF/, '')
+  const text = raw.trim()
+  // A table or bare pids carry identities only.
+  const structured = text === '' ? undefined : readObjects(raw, text)
+  const format = structured?.format
+  const objects = structured ? structured.objects.map((o) => o.object) : (parseRecords(input).records as unknown as Loose[])
   return objects.map((o, i) => {
     const where = `${what} record ${i + 1}`
     const out: Loose = {}
