@@ -6,9 +6,9 @@ import type {Selection, Selectors} from './core/select.js'
 import type {TargetSpec} from './core/targets.js'
 import {parseRecords, readStdin} from './input/records.js'
 import {parseSort, type SortKey} from './core/sort.js'
-import {parseDuration} from './core/units.js'
+import {optionalDuration, parseDuration} from './core/units.js'
 import {type Format, ndjsonLine, render, type RenderOptions} from './output/render.js'
-import type {ProcessInfo} from './core/process-info.js'
+import {isPid, type ProcessInfo} from './core/process-info.js'
 import {watch} from './core/watch.js'
 // Watch events carry `change`, like diff records.
 import './columns/diff.js'
@@ -18,8 +18,6 @@ import './columns/diff.js'
 type FlagOutput = {[name: string]: any}
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ArgOutput = {[name: string]: any}
-
-const PID_MAX = 4_194_304
 
 /** One line: oclif's parse errors span several. */
 function oneLine(message: string): string {
@@ -43,7 +41,7 @@ export function defaultWatchInterval(argv: string[]): string[] {
 /** Parse a process id the way kill(1) should: a positive decimal integer no larger than pid_max. */
 export function parsePid(text: string, flag: string): number {
   const t = text.trim()
-  if (!/^[1-9]\d*$/.test(t) || Number(t) > PID_MAX) throw new UsageError(`${flag}: '${text}' is not a process id`)
+  if (!isPid(t)) throw new UsageError(`${flag}: '${text}' is not a process id`)
   return Number(t)
 }
 
@@ -154,7 +152,7 @@ export abstract class ProcCommand extends Command {
       includeSelf: flags['include-self'],
       match: flags.match,
       name: flags.name?.flatMap((n) => (/^\/.*\/[a-z]*$/s.test(n) ? [n] : n.split(','))),
-      olderThanMs: flags['older-than'] === undefined ? undefined : parseDuration(flags['older-than'], '--older-than'),
+      olderThanMs: optionalDuration(flags['older-than'], '--older-than'),
       pid: pids.length > 0 ? pids : undefined,
       port: flags.port?.map((p) => parsePort(p)),
       ppid: flags.ppid?.map((p) => parseCount(p, '--ppid')),
@@ -163,7 +161,7 @@ export abstract class ProcCommand extends Command {
       tty: flags.tty,
       user: flags.user,
       where: flags.where,
-      youngerThanMs: flags['younger-than'] === undefined ? undefined : parseDuration(flags['younger-than'], '--younger-than'),
+      youngerThanMs: optionalDuration(flags['younger-than'], '--younger-than'),
     }
   }
 

@@ -1,19 +1,10 @@
 /** Comparing two snapshots of the process table by identity (pid + startTicks + bootId). */
 
+import {type ProcessIdentity, sameProcess} from './process-info.js'
+
 export type Change = 'exited' | 'started'
 
-export interface Identified {
-  pid: number
-  startTicks?: number | null
-  bootId?: string | null
-}
-
-/** Whether two records describe the same process; unknown parts of an identity are not compared. */
-function same(a: Identified, b: Identified): boolean {
-  if (a.startTicks != null && b.startTicks != null && a.startTicks !== b.startTicks) return false
-  if (a.bootId != null && b.bootId != null && a.bootId !== b.bootId) return false
-  return true
-}
+export type Identified = ProcessIdentity
 
 /**
  * What started (in `after` only) and what exited (in `before` only). A pid recycled between the
@@ -25,7 +16,7 @@ export function diffSnapshots<T extends Identified>(before: readonly T[], after:
   const matched = new Set<T>()
   const exited: T[] = []
   for (const r of before) {
-    const twin = afterByPid.get(r.pid)?.find((a) => !matched.has(a) && same(r, a))
+    const twin = afterByPid.get(r.pid)?.find((a) => !matched.has(a) && sameProcess(r, a))
     if (twin) matched.add(twin)
     else exited.push(r)
   }

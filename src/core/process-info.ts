@@ -56,13 +56,22 @@ export function emptyRecord(pid: number): ProcessInfo {
 /** Identity of a process: a pid alone is not a process once pids are recycled. */
 export interface ProcessIdentity {
   pid: number
-  startTicks: number | null
-  bootId: string | null
+  startTicks?: number | null
+  bootId?: string | null
 }
 
+/** Whether two records describe the same process. Unknown (null or missing) parts are not compared. */
 export function sameProcess(a: ProcessIdentity, b: ProcessIdentity): boolean {
   if (a.pid !== b.pid) return false
-  if (a.startTicks !== null && b.startTicks !== null && a.startTicks !== b.startTicks) return false
-  if (a.bootId !== null && b.bootId !== null && a.bootId !== b.bootId) return false
+  if (a.startTicks != null && b.startTicks != null && a.startTicks !== b.startTicks) return false
+  if (a.bootId != null && b.bootId != null && a.bootId !== b.bootId) return false
   return true
+}
+
+/** The largest pid_max Linux allows (2^22). */
+export const PID_MAX = 4_194_304
+
+/** Text of a process id: a positive decimal integer no larger than PID_MAX. */
+export function isPid(text: string): boolean {
+  return /^[1-9]\d*$/.test(text) && Number(text) <= PID_MAX
 }

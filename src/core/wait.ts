@@ -1,3 +1,4 @@
+import {sameProcess} from './process-info.js'
 import type {Probe} from './sources/source.js'
 
 /** Clock and sleep, injectable so waiting can be tested without waiting. */
@@ -53,8 +54,7 @@ export type Liveness = 'alive' | 'exited' | 'reused'
  */
 export function liveness(identity: Identity, probe: Probe | undefined): Liveness {
   if (!probe) return 'exited'
-  if (identity.startTicks !== null && probe.startTicks !== null && identity.startTicks !== probe.startTicks) return 'reused'
-  if (identity.bootId !== null && probe.bootId !== null && identity.bootId !== probe.bootId) return 'reused'
+  if (!sameProcess(identity, probe)) return 'reused'
   return probe.state === 'Z' || probe.state === 'X' ? 'exited' : 'alive'
 }
 
