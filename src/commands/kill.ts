@@ -10,7 +10,7 @@ import {parseLadder, parseSignal, simpleLadder} from '../core/signals.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {protectedPids, resolveTargets, withDescendants, withGroups} from '../core/targets.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
-import {parseDuration} from '../core/units.js'
+import {optionalDuration} from '../core/units.js'
 import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
 import {ASCII_GLYPHS, isUtf8Locale, renderForest, UNICODE_GLYPHS} from '../output/tree.js'
 
@@ -62,7 +62,7 @@ pid 1, proc itself and its ancestors (the shell running it) are refused unless -
     // Validate everything before anything is signalled.
     const ladder = flags.then
       ? parseLadder(flags.then)
-      : simpleLadder(parseSignal(flags.signal), flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout'))
+      : simpleLadder(parseSignal(flags.signal), optionalDuration(flags.timeout, '--timeout'))
     const selection = buildSelection(this.selectorsFrom(flags))
     const plan = this.outputPlan({...flags, limit: undefined, sort: undefined}, {
       machine: [...parseColumns('pid,ppid,pgid,name,command,user,startTicks,bootId'), statusColumn, signalColumn, stepColumn],

@@ -8,7 +8,7 @@ import {processColumns} from '../columns/index.js'
 import {buildSelection} from '../core/select.js'
 import {queryProcesses} from '../core/query.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
-import {parseDuration} from '../core/units.js'
+import {optionalDuration} from '../core/units.js'
 import {render} from '../output/render.js'
 import {outputFlags, selectorFlags, sourceFlags, watchFlags} from '../flags.js'
 
@@ -58,7 +58,7 @@ so they can be piped into other proc commands.`
     const selection = buildSelection(this.selectorsFrom(flags, argv as string[]))
     const plan = this.outputPlan(flags, {machine: processColumns, sort: 'pid', table: 'pid,ppid,user,cpu,rss,state,elapsed,command'})
     if (!plan) return
-    const sampleMs = flags.sample === undefined ? undefined : parseDuration(flags.sample, '--sample')
+    const sampleMs = optionalDuration(flags.sample, '--sample')
     const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 
     const query = () =>

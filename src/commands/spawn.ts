@@ -6,11 +6,11 @@ import {ProcCommand} from '../base-command.js'
 import {spawnColumns} from '../columns/spawn.js'
 import {UsageError} from '../core/errors.js'
 import {type KillRecord, runLadder, systemKillDeps} from '../core/kill.js'
-import {LeakTracker} from '../core/leaks.js'
+import {type Leak, LeakTracker} from '../core/leaks.js'
 import {EXIT, FORWARDED, type RunRecord, runChild} from '../core/run.js'
 import {parseLadder, parseSignal} from '../core/signals.js'
 import {ProcfsSource} from '../core/sources/procfs/index.js'
-import {formatBytes, parseDuration} from '../core/units.js'
+import {formatBytes, optionalDuration, parseDuration} from '../core/units.js'
 import {liveness} from '../core/wait.js'
 import {escapeControl} from '../output/escape.js'
 import {render} from '../output/render.js'
@@ -71,8 +71,8 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
     const {argv, flags} = await this.parse(Spawn, split === -1 ? raw : raw.slice(0, split))
     const command = split === -1 ? (argv as string[]) : raw.slice(split + 1)
     if (command.length === 0) throw new UsageError('no command given: proc spawn [FLAGS] -- COMMAND [ARGS...]')
-    const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout')
-    const killAfterMs = flags['kill-after'] === undefined ? undefined : parseDuration(flags['kill-after'], '--kill-after')
+    const timeoutMs = optionalDuration(flags.timeout, '--timeout')
+    const killAfterMs = optionalDuration(flags['kill-after'], '--kill-after')
     const timeoutSignal = parseSignal(flags.signal)
     const env: NodeJS.ProcessEnv = flags['clear-env'] ? {} : {...process.env}
     for (const pair of flags.env ?? []) {
@@ -129,12 +129,13 @@ export const LEAKED = 3
  * cgroup.kill for anything left in the group) and confirm each is gone. While this runs,
  * signals to proc are held off, so the cgroup is always removed.
  */
-async function settleLeaks(tracker: LeakTracker, mode: LeakMode, graceMs: number, procfs: ProcfsSource): Promise<KillRecord[]> {
+async function settleLeaks(tracker: LeakTracker, mode: LeakMode, graceMs: number, procfs: ProcfsSource): Promise<Array<KillRecord | Leak>> {
   const hold = () => {}
   for (const s of FORWARDED) process.on(s, hold)
   try {
-    const leaks: KillRecord[] = (await tracker.find(graceMs)).map((l) => ({...l, signal: null, status: null, step: null}))
-    if (mode !== 'kill' || leaks.length === 0) return leaks.map(({signal: _s, status: _t, step: _p, ...leak}) => leak as KillRecord)
+    const found = await tracker.find(graceMs)
+    if (mode !== 'kill' || found.length === 0) return found
+    const leaks: Array<KillRecord & Leak> = found.map((l) => ({...l, signal: null, status: null, step: null}))
     await runLadder(leaks, parseLadder('TERM,2s,KILL'), systemKillDeps((pid) => procfs.probe(pid)))
     if (tracker.cgroup?.canKill && tracker.cgroup.members().length > 0) tracker.cgroup.kill()
     for (const leak of leaks) {

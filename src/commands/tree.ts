@@ -10,7 +10,7 @@ import {takeSnapshot} from '../core/snapshot.js'
 import {sortRecords} from '../core/sort.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
-import {parseDuration} from '../core/units.js'
+import {optionalDuration} from '../core/units.js'
 import {outputFlags, selectorFlags, sourceFlags, watchFlags} from '../flags.js'
 import {ASCII_GLYPHS, isUtf8Locale, renderForest, UNICODE_GLYPHS} from '../output/tree.js'
 
@@ -56,7 +56,7 @@ JSON nests records in "children"; NDJSON and CSV are flat, depth-first, with dep
     const plan = this.outputPlan({...flags, limit: undefined}, {machine: processColumns, sort: 'pid', table: 'pid,command'})
     if (!plan) return
     const maxDepth = flags.depth === undefined ? undefined : parseCount(flags.depth, '--depth')
-    const sampleMs = flags.sample === undefined ? undefined : parseDuration(flags.sample, '--sample')
+    const sampleMs = optionalDuration(flags.sample, '--sample')
     const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 
     const fields = neededFields({columns: plan.columns, fullRecords: plan.format !== 'table' && !plan.explicitColumns, selection, sort: plan.sort})

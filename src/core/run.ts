@@ -45,9 +45,9 @@ export interface RunTracker {
 
 /**
  * What exec would say of a command, checked before a trampoline runs it (a shell's "not found"
- * would otherwise be the only sign): undefined when it can run, else 126 or 127 and why.
+ * would otherwise be the only sign): undefined when it can run, else the errno exec would give.
  */
-export function checkCommand(command: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): {code: string; status: number} | undefined {
+export function checkCommand(command: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): 'EACCES' | 'ENOENT' | undefined {
   const candidates = command.includes('/')
     ? [path.resolve(cwd, command)]
     : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').map((dir) => path.resolve(cwd, dir || '.', command))
@@ -66,7 +66,7 @@ export function checkCommand(command: string, env: NodeJS.ProcessEnv, cwd = proc
     }
   }
 
-  return denied ? {code: 'EACCES', status: EXIT.cannotExecute} : {code: 'ENOENT', status: EXIT.notFound}
+  return denied ? 'EACCES' : 'ENOENT'
 }
 
 export interface RunRecord {
@@ -168,8 +168,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   if (tracker) {
     const problem = checkCommand(argv[0], options.env, options.cwd)
     if (problem) {
-      record.error = `${problem.code}: cannot run ${argv[0]}`
-      record.exitStatus = problem.status
+      record.error = `${problem}: cannot run ${argv[0]}`
+      record.exitStatus = spawnErrorStatus(problem)
       record.endTime = new Date().toISOString()
       return record
     }

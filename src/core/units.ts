@@ -38,6 +38,11 @@ export function parseDuration(text: string, what = 'duration'): number {
   return Math.round(ms)
 }
 
+/** An optional duration flag: undefined when not given. */
+export function optionalDuration(text: string | undefined, what: string): number | undefined {
+  return text === undefined ? undefined : parseDuration(text, what)
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes}B`
   const units = ['K', 'M', 'G', 'T', 'P']
