@@ -183,8 +183,8 @@ export abstract class ProcCommand extends Command {
   }
 
   /** Nothing matched, and that was not allowed: exit 1, with a line on stderr unless quiet. */
-  protected nothingMatched(quiet: boolean): void {
-    if (!quiet) throw new CheckFailed('no process matched')
+  protected nothingMatched(quiet: boolean, message = 'no process matched'): void {
+    if (!quiet) throw new CheckFailed(message)
     process.exitCode = 1
   }
 

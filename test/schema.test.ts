@@ -39,7 +39,7 @@ describe('the record schema', () => {
     assert.deepEqual(Object.keys(schema.properties), [
       'pid', 'ppid', 'pgid', 'sid', 'tty', 'state', 'name', 'exe', 'command', 'argv', 'user', 'uid', 'gid', 'startTime', 'startTicks',
       'bootId', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes', 'threads', 'nice', 'ports', 'depth', 'matched',
-      'children', 'status', 'signal', 'step', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown', 'change', 'foundBy',
+      'children', 'status', 'signal', 'step', 'found', 'checkedBy', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown', 'change', 'foundBy',
     ])
     assert.deepEqual(Object.keys(schema.definitions.spawnReport.properties), [
       'command', 'argv', 'pid', 'startTime', 'endTime', 'durationMs', 'exitCode', 'signal', 'timedOut', 'killedAfterTimeout',

@@ -25,3 +25,15 @@ export const exitCodeColumn = defineColumn({
 })
 export const exitSignalColumn = defineColumn({description: 'wait: the signal that ended the process, when known', header: 'XSIG', id: 'exitSignal', kind: 'string'})
 export const exitCodeKnownColumn = defineColumn({description: 'wait: whether exitCode/exitSignal could be known', header: 'KNOWN', id: 'exitCodeKnown', kind: 'string'})
+export const foundColumn = defineColumn({
+  description: 'kill: how the process became a target: target (selected), tree (a descendant), group (a group member), during (born while the kill ran)',
+  header: 'FOUND',
+  id: 'found',
+  kind: 'string',
+})
+export const checkedByColumn = defineColumn({
+  description: 'kill: the evidence its identity was checked with before each signal (startTicks, startTime, command, name), or pid alone, as kill(1)',
+  header: 'CHECKED',
+  id: 'checkedBy',
+  kind: 'string',
+})

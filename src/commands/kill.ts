@@ -1,14 +1,14 @@
 import {Flags} from '@oclif/core'
 
-import {type OutputPlan, ProcCommand} from '../base-command.js'
+import {type OutputPlan, parseCount, ProcCommand} from '../base-command.js'
 import {parseColumns} from '../columns/index.js'
-import {signalColumn, statusColumn, stepColumn} from '../columns/status.js'
-import {isFailure, type KillRecord, runLadder, systemKillDeps} from '../core/kill.js'
+import {checkedByColumn, foundColumn, signalColumn, statusColumn, stepColumn} from '../columns/status.js'
+import {describeUnmatched, isFailure, killWithConvergence, type KillRecord} from '../core/kill.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {parseLadder, parseSignal, simpleLadder} from '../core/signals.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
-import {protectedPids, resolveTargets, withDescendants, withGroups} from '../core/targets.js'
+import {planKill} from '../core/targets.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import {optionalDuration} from '../core/units.js'
 import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
@@ -22,11 +22,14 @@ export default class Kill extends ProcCommand {
 
 Targets are PIDs, the selectors and --where of proc list, or records on stdin (JSON, NDJSON,
 CSV, proc's table or bare pids: when stdin is not a terminal and nothing else is given, or with
-the argument -). All input is read and checked before the first signal. A record that carries
-startTicks is compared with the live process right before its signal: if the pid now belongs to
-another process, the target is "reused" and gets nothing.
+the argument -). All input is read and checked before the first signal. A record is compared
+with the live process using all it carries (start, command, name): if the pid now belongs to
+another process, the target is "reused" and gets nothing. A selection larger than --max is
+refused. --tree holds the tree still (a frozen cgroup, or SIGSTOP) and walks it again before
+every signal, so children born during the kill get the same ladder.
 
-pid 1, proc itself and its ancestors (the shell running it) are refused unless --force.`
+pid 1, proc itself and its ancestors (the shell running it) are refused unless --force, and
+left out of selector matches.`
 
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> 4242', description: 'send TERM to 4242'},
@@ -44,8 +47,14 @@ pid 1, proc itself and its ancestors (the shell running it) are refused unless -
     ...killSourceFlags,
     'allow-empty': Flags.boolean({description: 'exit 0 when nothing matched'}),
     'dry-run': Flags.boolean({char: 'n', description: 'show what would be signalled, send nothing'}),
+    cgroup: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'hold a tree still in a frozen cgroup v2 group while signalling it, where this host allows (else SIGSTOP)',
+    }),
     force: Flags.boolean({description: 'allow signalling pid 1, proc itself and its ancestors'}),
     group: Flags.boolean({char: 'g', description: 'also signal every member of the targets\' process groups'}),
+    max: Flags.string({default: '100', description: 'refuse (exit 2, nothing sent) when the selection matches more processes than this; 0: no limit'}),
     quiet: Flags.boolean({char: 'q', description: 'print nothing; the exit code tells'}),
     signal: Flags.string({char: 'S', default: 'TERM', description: 'signal name (TERM, SIGTERM) or number', exclusive: ['then']}),
     then: Flags.string({description: 'escalation ladder of signals and waits, e.g. INT,2s,TERM,5s,KILL', exclusive: ['timeout']}),
@@ -63,9 +72,10 @@ pid 1, proc itself and its ancestors (the shell running it) are refused unless -
     const ladder = flags.then
       ? parseLadder(flags.then)
       : simpleLadder(parseSignal(flags.signal), optionalDuration(flags.timeout, '--timeout'))
+    const max = parseCount(flags.max, '--max')
     const selection = buildSelection(this.selectorsFrom(flags))
     const plan = this.outputPlan({...flags, limit: undefined, sort: undefined}, {
-      machine: [...parseColumns('pid,ppid,pgid,name,command,user,startTicks,bootId'), statusColumn, signalColumn, stepColumn],
+      machine: [...parseColumns('pid,ppid,pgid,name,command,user,startTicks,bootId'), statusColumn, signalColumn, stepColumn, foundColumn, checkedByColumn],
       sort: 'pid',
       table: 'pid,name,status,signal,step,command',
     })
@@ -77,28 +87,24 @@ pid 1, proc itself and its ancestors (the shell running it) are refused unless -
     const fields = neededFields({columns: plan.columns, fullRecords: false, selection, sort: []})
     for (const f of ['pgid', 'state', 'name', 'command', 'user'] as const) fields.add(f)
     const snapshot = await source.list({fields})
-
-    let targets = resolveTargets(snapshot, spec)
-    const matched = targets.filter((t) => t.state === 'alive').length
-    if (flags.group) targets = withGroups(snapshot, targets)
-    if (flags.tree) targets = withDescendants(snapshot, targets)
-    const guarded = flags.force ? new Set<number>() : protectedPids(snapshot)
-    const records: KillRecord[] = targets.map((t) => ({
-      ...t.record,
-      signal: null,
-      status: t.state === 'alive' ? (guarded.has(t.record.pid) ? 'protected' : null) : t.state,
-      step: null,
-    }))
+    const {guarded, matched, records} = planKill(snapshot, spec, {
+      dryRun: flags['dry-run'],
+      exists: (pid) => source.exists(pid),
+      force: flags.force,
+      group: flags.group,
+      max,
+      tree: flags.tree,
+    })
 
     if (flags['dry-run']) {
       for (const r of records) r.status ??= 'dry-run'
     } else {
-      await runLadder(records, ladder, systemKillDeps((pid) => source.probe(pid)))
+      await killWithConvergence(records, {cgroup: flags.cgroup, grow: flags.tree ? 'tree' : flags.group ? 'group' : undefined, guarded, ladder}, source)
     }
 
     if (!flags.quiet && records.length > 0) await this.report(records, plan, flags['dry-run'] && flags.tree)
     if (records.some((r) => isFailure(r.status))) process.exitCode = 1
-    if (matched === 0 && !flags['allow-empty']) this.nothingMatched(flags.quiet)
+    if (matched === 0 && !flags['allow-empty']) this.nothingMatched(flags.quiet, describeUnmatched(records))
   }
 
   /** One record per target; a dry run of --tree is drawn as the tree it would signal. */

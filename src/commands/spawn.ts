@@ -5,13 +5,13 @@ import {Flags} from '@oclif/core'
 import {ProcCommand} from '../base-command.js'
 import {spawnColumns} from '../columns/spawn.js'
 import {UsageError} from '../core/errors.js'
-import {type KillRecord, runLadder, systemKillDeps} from '../core/kill.js'
+import {checkedBy, type KillRecord, killWithConvergence} from '../core/kill.js'
+import {protectedPids} from '../core/targets.js'
 import {type Leak, LeakTracker} from '../core/leaks.js'
 import {EXIT, FORWARDED, type RunRecord, runChild} from '../core/run.js'
 import {parseLadder, parseSignal} from '../core/signals.js'
 import {ProcfsSource} from '../core/sources/procfs/index.js'
 import {formatBytes, optionalDuration, parseDuration} from '../core/units.js'
-import {liveness} from '../core/wait.js'
 import {escapeControl} from '../output/escape.js'
 import {render} from '../output/render.js'
 
@@ -135,13 +135,9 @@ async function settleLeaks(tracker: LeakTracker, mode: LeakMode, graceMs: number
   try {
     const found = await tracker.find(graceMs)
     if (mode !== 'kill' || found.length === 0) return found
-    const leaks: Array<KillRecord & Leak> = found.map((l) => ({...l, signal: null, status: null, step: null}))
-    await runLadder(leaks, parseLadder('TERM,2s,KILL'), systemKillDeps((pid) => procfs.probe(pid)))
+    const leaks: Array<KillRecord & Leak> = found.map((l) => ({...l, checkedBy: checkedBy(l), found: 'target', signal: null, status: null, step: null}))
+    await killWithConvergence(leaks, {grow: 'tree', guarded: protectedPids(procfs.listSync(new Set(['pid', 'ppid', 'startTicks'])), process.pid), ladder: parseLadder('TERM,2s,KILL')}, procfs)
     if (tracker.cgroup?.canKill && tracker.cgroup.members().length > 0) tracker.cgroup.kill()
-    for (const leak of leaks) {
-      if (liveness(leak, procfs.probe(leak.pid)) === 'alive') leak.status = 'survived'
-    }
-
     return leaks
   } finally {
     for (const s of FORWARDED) process.off(s, hold)

@@ -9,9 +9,9 @@ import {ProcError, UsageError} from '../core/errors.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
-import {resolveTargets} from '../core/targets.js'
+import {ancestorPids, resolveTargets} from '../core/targets.js'
 import {optionalDuration} from '../core/units.js'
-import {pidExists, waitForExit, waitForStart, type WaitRecord} from '../core/wait.js'
+import {waitForExit, waitForStart, type WaitRecord} from '../core/wait.js'
 import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
 import {ndjsonLine} from '../output/render.js'
 
@@ -69,7 +69,12 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
       const plan = this.outputPlan({...flags, limit: undefined, sort: undefined}, {machine: processColumns, sort: 'pid', table: 'pid,ppid,user,elapsed,command'})
       if (!plan) return
       const fields = neededFields({columns: plan.columns, fullRecords: !plan.explicitColumns && plan.format !== 'table', selection, sort: []})
-      const found = await waitForStart(async () => (await source.list({fields})).filter((r) => selection.test(r)), timeoutMs)
+      // proc's own ancestors (an npm script's sh -c holding the same words) are never what appears.
+      const found = await waitForStart(async () => {
+        const snapshot = await source.list({fields})
+        const ancestors = ancestorPids(snapshot)
+        return snapshot.filter((r) => !ancestors.has(r.pid) && selection.test(r))
+      }, timeoutMs)
       if (found.length === 0) throw new ProcError(`timed out after ${flags.timeout}: nothing matching appeared`, TIMED_OUT)
       if (!flags.quiet) await this.print(found, plan)
       return
@@ -86,17 +91,19 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
     const fields = neededFields({columns: [], fullRecords: false, selection, sort: []})
     for (const f of ['state', 'name', 'command'] as const) fields.add(f)
     const snapshot = await source.list({fields})
-    const records: WaitRecord[] = resolveTargets(snapshot, spec).map((t) => ({
+    const exists = (pid: number) => source.exists(pid)
+    const records: WaitRecord[] = resolveTargets(snapshot, spec, {exclude: ancestorPids(snapshot), exists}).map((t) => ({
       bootId: t.record.bootId,
       command: t.record.command ?? null,
       exitCode: null,
       exitCodeKnown: false,
-      exitedAfterMs: t.state === 'alive' ? null : 0,
+      exitedAfterMs: t.state === 'alive' || t.state === 'hidden' ? null : 0,
       exitSignal: null,
       name: t.record.name ?? null,
       pid: t.record.pid,
       startTicks: t.record.startTicks,
-      status: t.state === 'alive' ? 'alive' : 'gone',
+      // A hidden process (hidepid, another user's) is waited on by existence alone.
+      status: t.state === 'alive' || t.state === 'hidden' ? 'alive' : 'gone',
     }))
     if (records.length === 0) {
       if (!flags['allow-empty']) this.nothingMatched(flags.quiet)
@@ -109,7 +116,7 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
     const emit = (r: WaitRecord) => this.write(ndjsonLine(r, columns))
     if (stream) for (const r of records) if (r.status === 'gone') emit(r)
     const met = await waitForExit(records, {
-      exists: pidExists,
+      exists,
       mode: flags.any ? 'any' : 'all',
       onExit: stream ? emit : undefined,
       probe: (pid) => source.probe(pid),

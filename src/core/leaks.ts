@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 
-import {RunCgroup} from './cgroup.js'
+import {ProcCgroup} from './cgroup.js'
 import {FIELDS, type Field, type ProcessInfo} from './process-info.js'
 import type {ProcfsSource} from './sources/procfs/index.js'
 import {ProcessTree} from './tree.js'
@@ -21,12 +21,18 @@ export type Leak = ProcessInfo & {foundBy: LeakMethod}
  */
 export class LeakTracker {
   readonly cookie: string
-  readonly cgroup: RunCgroup | undefined
+  readonly cgroup: ProcCgroup | undefined
   private readonly sampled = new Map<number, number | null>()
   private childPid: number | undefined
   private childStart: number | null = null
   private detached = false
   private sampling = false
+  /**
+   * Whether the child's session or group still had members when the child exited. While one
+   * lives, the kernel keeps the id from being given to a new process; once none did, a process
+   * with that session id may be a stranger that took the pid and called setsid.
+   */
+  private sessionPinned = false
   private timer: NodeJS.Timeout | undefined
 
   constructor(
@@ -35,7 +41,7 @@ export class LeakTracker {
   ) {
     const id = `${process.pid}-${randomBytes(4).toString('hex')}`
     this.cookie = `PROC_SPAWN_${id.replace('-', '_')}`
-    this.cgroup = options.cgroup ? RunCgroup.create(source.selfCgroup(), id) : undefined
+    this.cgroup = options.cgroup ? ProcCgroup.create(source.selfCgroup(), 'proc-spawn', id) : undefined
   }
 
   /** Methods that can work for this run. */
@@ -54,7 +60,7 @@ export class LeakTracker {
   /** Shell lines the SIGKILL watchdog runs after signalling the child: empty the group, remove it. */
   watchdogScript(): string {
     if (!this.cgroup) return ''
-    return `; echo 1 > '${this.cgroup.dir}/cgroup.kill' 2>/dev/null; sleep 0.2; rmdir '${this.cgroup.dir}' 2>/dev/null`
+    return `echo 1 > '${this.cgroup.dir}/cgroup.kill' 2>/dev/null; ${this.cgroup.undoScript()}`
   }
 
   /** The child runs: note its identity and sample its descendants until it ends. */
@@ -80,6 +86,11 @@ export class LeakTracker {
   stopped(): void {
     this.sampling = false
     if (this.timer) clearTimeout(this.timer)
+    if (this.detached && this.childPid !== undefined) {
+      const id = this.childPid
+      const listing = this.source.listSync(new Set<Field>(['pid', 'pgid', 'sid', 'state']))
+      this.sessionPinned = listing.some((r) => r.pid !== id && r.state !== 'Z' && (r.sid === id || r.pgid === id))
+    }
   }
 
   private sample(): void {
@@ -132,8 +143,12 @@ export class LeakTracker {
     const zombies = new Set(listing.filter((r) => r.state === 'Z').map((r) => r.pid))
     for (const pid of this.cgroup?.members() ?? []) if (!zombies.has(pid)) add(pid, 'cgroup')
     for (const r of alive) if (!found.has(r.pid) && this.source.hasEnv(r.pid, this.cookie)) add(r.pid, 'env')
-    if (this.detached && this.childPid !== undefined) {
-      for (const r of alive) if (r.sid === this.childPid || r.pgid === this.childPid) add(r.pid, 'session')
+    if (this.detached && this.childPid !== undefined && this.sessionPinned) {
+      // The id is the child's only while no other process holds the pid.
+      const holder = this.source.probe(this.childPid)
+      if (holder === undefined || holder.startTicks === this.childStart) {
+        for (const r of alive) if (r.sid === this.childPid || r.pgid === this.childPid) add(r.pid, 'session')
+      }
     }
 
     for (const r of alive) {

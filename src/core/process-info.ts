@@ -60,12 +60,59 @@ export interface ProcessIdentity {
   bootId?: string | null
 }
 
-/** Whether two records describe the same process. Unknown (null or missing) parts are not compared. */
+/** Whether two records describe the same process start. Unknown (null or missing) parts are not compared. */
 export function sameProcess(a: ProcessIdentity, b: ProcessIdentity): boolean {
   if (a.pid !== b.pid) return false
   if (a.startTicks != null && b.startTicks != null && a.startTicks !== b.startTicks) return false
   if (a.bootId != null && b.bootId != null && a.bootId !== b.bootId) return false
   return true
+}
+
+/** Everything a record can carry that tells one process from another holding the same pid later. */
+export interface Evidence extends ProcessIdentity {
+  startTime?: string | null
+  name?: string | null
+  command?: string | null
+}
+
+/** How close two start times must be to be one start: ps prints whole seconds, and btime moves with clock steps. */
+const START_TIME_SLACK_MS = 1000
+
+/**
+ * The evidence a record carries, strongest first: `startTicks` (with bootId when present), else
+ * `startTime`, then `command` and `name`. An empty list means the pid alone.
+ */
+export function evidenceOf(wanted: Evidence): string[] {
+  const kinds: string[] = []
+  if (wanted.startTicks != null) kinds.push('startTicks')
+  else if (wanted.startTime != null) kinds.push('startTime')
+  if (wanted.command != null) kinds.push('command')
+  if (wanted.name != null) kinds.push('name')
+  return kinds
+}
+
+/**
+ * Whether the live process is the one a record describes, using all the evidence the record
+ * carries: start (ticks and boot, else wall-clock start time), and command and name whenever
+ * both sides know them. The command also catches a pid reused within one clock tick.
+ */
+export function isSameTarget(wanted: Evidence, live: Evidence): boolean {
+  if (!sameProcess(wanted, live)) return false
+  if (wanted.startTicks == null && wanted.startTime != null && live.startTime != null) {
+    const a = Date.parse(wanted.startTime)
+    const b = Date.parse(live.startTime)
+    if (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) >= START_TIME_SLACK_MS) return false
+  }
+
+  if (wanted.command != null && live.command != null && !sameCommand(wanted.command, live.command)) return false
+  if (wanted.name != null && live.name != null && wanted.name !== live.name) return false
+  return true
+}
+
+/** A command as a table shows it may have been cut with an ellipsis: then its prefix must match. */
+function sameCommand(wanted: string, live: string): boolean {
+  if (wanted === live) return true
+  return wanted.endsWith('\u2026') && live.startsWith(wanted.slice(0, -1))
 }
 
 /** The largest pid_max Linux allows (2^22). */

@@ -1,10 +1,11 @@
-import {spawn, type ChildProcess} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {accessSync, constants as fsConstants, statSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
 
 import {ProcError} from './errors.js'
 import type {Signal} from './signals.js'
+import {identityGuard, startWatchdog, type Watchdog} from './watchdog.js'
 
 /** The exit statuses of timeout(1), which `proc spawn` keeps. */
 export const EXIT = {cannotExecute: 126, internal: 125, notFound: 127, timedOut: 124} as const
@@ -13,6 +14,8 @@ export const EXIT = {cannotExecute: 126, internal: 125, notFound: 127, timedOut:
 export interface RunProbes {
   /** Peak RSS of a running process, bytes. */
   peakRss(pid: number): number | undefined
+  /** Field 22 of its stat: what the watchdog checks before it signals. */
+  startTicks(pid: number): number | undefined
   /** This process: its group, its terminal's foreground group, its reaped children's CPU. */
   self(): {childSystemMs: number; childUserMs: number; pgid: number; tpgid: number} | undefined
 }
@@ -114,23 +117,15 @@ function spawnErrorStatus(code: string | undefined): number {
 }
 
 /**
- * A watchdog for when proc itself is killed with SIGKILL (no handler can run then): a shell
- * blocked reading a pipe from proc. When proc dies, the pipe closes and the shell signals the
- * child's group (or the child), TERM then KILL. On a normal end proc kills the watchdog first.
+ * What the watchdog does if proc is killed with SIGKILL while the child runs: TERM, then two
+ * seconds later KILL, to the child (its group when it leads one), each only while the pid still
+ * holds the process that started at `startTicks`; and the tracker's own cleanup (the run's
+ * cgroup: cgroup.kill, then the group is removed).
  */
-function startWatchdog(target: string, extra = ''): ChildProcess | undefined {
-  try {
-    const dog = spawn('sh', ['-c', `read _ ; kill -TERM ${target} 2>/dev/null; sleep 2; kill -KILL ${target} 2>/dev/null${extra}`], {
-      detached: true,
-      stdio: ['pipe', 'ignore', 'ignore'],
-    })
-    dog.on('error', () => {})
-    dog.unref()
-    ;(dog.stdin as unknown as {unref?: () => void}).unref?.()
-    return dog
-  } catch {
-    return undefined
-  }
+function watchdogScript(pid: number, startTicks: number | undefined, group: boolean, extra = ''): string {
+  const target = group ? `-${pid}` : String(pid)
+  const send = (signal: string) => (startTicks === undefined ? ':' : `if ${identityGuard(pid, startTicks)}; then kill -s ${signal} -- ${target} 2>/dev/null; fi`)
+  return [send('TERM'), 'sleep 2', send('KILL'), extra].filter(Boolean).join('; ')
 }
 
 /** Run a child the way timeout(1) does, forwarding signals, and measure how it ended. */
@@ -182,7 +177,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   const child = spawn(launch.argv[0], launch.argv.slice(1), {cwd: options.cwd, detached: !options.interactive, env: launch.env, stdio: 'inherit'})
   const timers: NodeJS.Timeout[] = []
   let running = true
-  let dog: ChildProcess | undefined
+  let dog: Watchdog | undefined
 
   /** Signal the child: its whole group when it leads one. */
   const signalChild = (signal: NodeJS.Signals | number) => {
@@ -216,7 +211,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     })
     child.once('spawn', () => {
       record.pid = child.pid ?? null
-      dog = startWatchdog(options.interactive ? String(child.pid) : `-${child.pid}`, tracker?.watchdogScript())
+      dog = startWatchdog(watchdogScript(child.pid!, probes?.startTicks(child.pid!), !options.interactive, tracker?.watchdogScript()))
       tracker?.started(child.pid!, !options.interactive)
       if (probes) sampleRss()
       if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
@@ -261,11 +256,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   await exited
   for (const t of timers) clearTimeout(t)
   for (const s of FORWARDED) process.off(s, forward)
-  if (dog?.pid !== undefined) {
-    try {
-      process.kill(dog.pid, 'SIGKILL')
-    } catch {}
-  }
+  dog?.stop()
 
   record.durationMs = Math.round(performance.now() - t0)
   record.endTime = new Date().toISOString()

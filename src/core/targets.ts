@@ -1,8 +1,9 @@
 import type {InputRecord} from '../input/records.js'
-import type {ProcessInfo} from './process-info.js'
+import {UsageError} from './errors.js'
+import {checkedBy, deepestFirst, type KillRecord} from './kill.js'
+import {type Evidence, isSameTarget, type ProcessInfo, sameProcess} from './process-info.js'
 import type {Selection} from './select.js'
 import {ProcessTree} from './tree.js'
-import {type Identity, liveness} from './wait.js'
 
 /** What a command that acts on processes was asked to act on. */
 export interface TargetSpec {
@@ -13,31 +14,49 @@ export interface TargetSpec {
   selection: Selection
 }
 
-export type TargetState = 'alive' | 'gone' | 'reused'
+/**
+ * - alive: the process is there and is the one meant;
+ * - gone: nothing holds the pid;
+ * - reused: another process holds it now;
+ * - hidden: some process holds it that proc cannot see (hidepid, another user's): unknown.
+ */
+export type TargetState = 'alive' | 'gone' | 'hidden' | 'reused'
 
 export interface Target {
-  /** What is known of the process: the live record, or (gone, reused) what the input said. */
-  record: Partial<ProcessInfo> & Identity
+  /** What is known of the process: the live record, or (gone, reused, hidden) what the input said. */
+  record: Partial<ProcessInfo> & Evidence & {pid: number; startTicks: number | null; bootId: string | null}
   state: TargetState
+  /** The evidence the target was identified by: `pid` alone for a bare pid. */
+  checkedBy: string
 }
 
-function fromInput(r: InputRecord): Partial<ProcessInfo> & Identity {
-  return {bootId: r.bootId, command: r.command, name: r.name, pid: r.pid, startTicks: r.startTicks}
+export interface ResolveOptions {
+  /** Left out of selector matches silently: proc's own ancestors (see `ancestorPids`). */
+  exclude?: ReadonlySet<number>
+  /** kill(pid, 0), to tell a hidden process from a gone one. */
+  exists?(pid: number): boolean
+}
+
+function fromInput(r: InputRecord): Evidence & {pid: number; startTicks: number | null; bootId: string | null} {
+  return {bootId: r.bootId, command: r.command, name: r.name, pid: r.pid, startTicks: r.startTicks, startTime: r.startTime}
 }
 
 /**
  * Resolve the targets against one snapshot. Explicit pids and stdin records are kept even when
  * their process is gone (or its pid now belongs to another process), so the report can say so;
  * selectors narrow them, or select from the whole snapshot when nothing explicit was given.
+ * A stdin record is compared with the live process using all the evidence it carries.
  */
-export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpec): Target[] {
+export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpec, options: ResolveOptions = {}): Target[] {
   const byPid = new Map(snapshot.map((r) => [r.pid, r]))
-  const explicit: Array<Partial<ProcessInfo> & Identity> = [
-    ...spec.pids.map((pid) => ({bootId: null, pid, startTicks: null})),
+  const explicit = [
+    ...spec.pids.map((pid) => ({pid, startTicks: null, bootId: null}) as ReturnType<typeof fromInput>),
     ...(spec.input ?? []).map((r) => fromInput(r)),
   ]
   if (explicit.length === 0 && spec.input === undefined) {
-    return snapshot.filter((r) => spec.selection.test(r)).map((record) => ({record, state: 'alive' as const}))
+    return snapshot
+      .filter((r) => !options.exclude?.has(r.pid) && spec.selection.test(r))
+      .map((record) => ({checkedBy: checkedBy(record), record, state: 'alive' as const}))
   }
 
   const seen = new Set<number>()
@@ -46,51 +65,108 @@ export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpe
     if (seen.has(wanted.pid)) continue
     seen.add(wanted.pid)
     const live = byPid.get(wanted.pid)
-    // A zombie is still there (wait reads its exit status; kill finds it gone before signalling).
-    const state = live ? liveness(wanted, {bootId: live.bootId, pid: live.pid, startTicks: live.startTicks, state: null}) : 'exited'
+    const by = checkedBy(wanted)
+    let state: TargetState
+    if (live) state = isSameTarget(wanted, live) ? 'alive' : 'reused'
+    else state = options.exists?.(wanted.pid) ? 'hidden' : 'gone'
     if (state === 'alive') {
       if (spec.selection.active && !spec.selection.test(live!)) continue
-      targets.push({record: live!, state: 'alive'})
+      targets.push({checkedBy: by, record: live!, state})
     } else {
-      targets.push({record: {...wanted, command: wanted.command ?? null, name: wanted.name ?? null}, state: state === 'reused' ? 'reused' : 'gone'})
+      targets.push({checkedBy: by, record: {...wanted, command: wanted.command ?? null, name: wanted.name ?? null}, state})
     }
   }
 
   return targets
 }
 
-/** Add every descendant of the live targets, and order all of them deepest first. */
-export function withDescendants(snapshot: readonly ProcessInfo[], targets: Target[]): Target[] {
+/** proc's own ancestors (its shell, an npm script's sh, ... up to init). */
+export function ancestorPids(snapshot: readonly ProcessInfo[], self = process.pid): Set<number> {
   const tree = new ProcessTree(snapshot)
-  const depth = (pid: number) => tree.ancestors(pid).length
-  const have = new Set(targets.map((t) => t.record.pid))
-  const all = [...targets]
-  for (const t of targets) {
-    if (t.state !== 'alive') continue
-    for (const d of tree.descendants(t.record.pid)) {
-      if (have.has(d.pid)) continue
-      have.add(d.pid)
-      all.push({record: d, state: 'alive'})
-    }
-  }
-
-  return all
-    .map((t, i) => ({d: depth(t.record.pid), i, t}))
-    .sort((a, b) => b.d - a.d || a.i - b.i)
-    .map((x) => x.t)
-}
-
-/** Add every member of the process groups of the live targets. */
-export function withGroups(snapshot: readonly ProcessInfo[], targets: Target[]): Target[] {
-  const groups = new Set(targets.filter((t) => t.state === 'alive' && t.record.pgid != null).map((t) => t.record.pgid!))
-  const have = new Set(targets.map((t) => t.record.pid))
-  const members = snapshot.filter((r) => r.pgid !== null && groups.has(r.pgid) && !have.has(r.pid))
-  return [...targets, ...members.map((record) => ({record, state: 'alive' as const}))]
+  const pids = new Set(tree.ancestors(self).map((a) => a.pid))
+  // Init is an ancestor of everything, even where the snapshot cannot see the chain up to it.
+  pids.add(1)
+  return pids
 }
 
 /** Pids proc must never signal unless forced: init, itself, and its ancestors (the shell running it). */
 export function protectedPids(snapshot: readonly ProcessInfo[], self = process.pid): Set<number> {
-  const pids = new Set([1, self])
-  for (const a of new ProcessTree(snapshot).ancestors(self)) pids.add(a.pid)
-  return pids
+  return new Set([self, ...ancestorPids(snapshot, self)])
+}
+
+export interface KillPlanOptions {
+  tree: boolean
+  group: boolean
+  force: boolean
+  /** Refuse a selection larger than this (0: no limit). */
+  max: number
+  dryRun: boolean
+  self?: number
+  /** kill(pid, 0), to tell a hidden process from a gone one. */
+  exists?(pid: number): boolean
+}
+
+export interface KillPlan {
+  records: KillRecord[]
+  /** Targets matched and alive before any expansion. */
+  matched: number
+  /** Pids never to signal (empty with --force). */
+  guarded: Set<number>
+}
+
+/**
+ * Plan a kill: resolve the targets, refuse an over-broad selection before anything is sent,
+ * add descendants (--tree, deepest first) or group members (--group), and give each record its
+ * starting status (protected, gone, reused, denied for hidden ones; null: to be signalled).
+ */
+export function planKill(snapshot: readonly ProcessInfo[], spec: TargetSpec, options: KillPlanOptions): KillPlan {
+  const self = options.self ?? process.pid
+  const ancestors = ancestorPids(snapshot, self)
+  const guarded = options.force ? new Set<number>() : new Set([self, ...ancestors])
+  // proc itself is left out by the selection unless --include-self; then it is protected.
+  const targets = resolveTargets(snapshot, spec, {exclude: ancestors, exists: options.exists})
+  const matched = targets.filter((t) => t.state === 'alive').length
+  const broad = spec.selection.active || (spec.input?.length ?? 0) > 0
+  if (broad && options.max > 0 && matched > options.max && !options.dryRun) {
+    throw new UsageError(
+      `${matched} processes match, more than --max ${options.max}: nothing was sent. Narrow the selection, look with --dry-run, or raise --max (0: no limit)`,
+    )
+  }
+
+  const records: KillRecord[] = targets.map((t) => ({
+    ...t.record,
+    checkedBy: t.checkedBy,
+    found: 'target' as const,
+    signal: null,
+    status: t.state === 'alive' ? (guarded.has(t.record.pid) ? ('protected' as const) : null) : t.state === 'hidden' ? ('denied' as const) : t.state,
+    step: null,
+  }))
+  const have = new Set(records.map((r) => r.pid))
+  // A protected target is not expanded: its tree holds proc itself.
+  if (options.group) {
+    const groups = new Set(records.filter((r) => r.status === null).filter((r) => r.pgid != null).map((r) => r.pgid!))
+    for (const p of snapshot) {
+      if (p.pgid === null || !groups.has(p.pgid) || have.has(p.pid)) continue
+      have.add(p.pid)
+      records.push(member(p, 'group', guarded))
+    }
+  }
+
+  if (options.tree) {
+    const tree = new ProcessTree(snapshot)
+    for (const r of [...records]) {
+      if (r.status !== null || !sameProcess(r, tree.get(r.pid) ?? {pid: -1})) continue
+      for (const d of tree.descendants(r.pid)) {
+        if (have.has(d.pid)) continue
+        have.add(d.pid)
+        records.push(member(d, 'tree', guarded))
+      }
+    }
+  }
+
+  return {guarded, matched, records: options.tree ? deepestFirst(records) : records}
+}
+
+function member(p: ProcessInfo, found: 'group' | 'tree', guarded: ReadonlySet<number>): KillRecord {
+  return {...p, checkedBy: checkedBy(p), found, signal: null, status: guarded.has(p.pid) ? 'protected' : null, step: null}
 }

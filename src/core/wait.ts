@@ -1,4 +1,4 @@
-import {sameProcess} from './process-info.js'
+import {type Evidence, isSameTarget} from './process-info.js'
 import type {Probe} from './sources/source.js'
 
 /** Clock and sleep, injectable so waiting can be tested without waiting. */
@@ -46,15 +46,27 @@ export interface Identity {
   bootId: string | null
 }
 
-export type Liveness = 'alive' | 'exited' | 'reused'
+/**
+ * - alive: the process the record describes still runs;
+ * - exited: it has ended (a zombie has ended too);
+ * - reused: its pid now belongs to another process (so it has ended);
+ * - hidden: proc cannot see the pid but some process holds it (hidepid, another user's):
+ *   whether it is the one described cannot be known.
+ */
+export type Liveness = 'alive' | 'exited' | 'hidden' | 'reused'
+
+/** Whether checking a record needs the probe's detail (name, command, start time). */
+export function needsDetail(wanted: Evidence): boolean {
+  return wanted.command != null || wanted.name != null || (wanted.startTicks == null && wanted.startTime != null)
+}
 
 /**
- * Is the process a record describes still running? A zombie has exited; a pid now held by a
- * process with another start time (or boot) was reused: the process described has exited too.
+ * Is the process a record describes still running? Uses all the evidence the record carries
+ * (start, command, name); `hidden` says the pid is held by a process the source cannot see.
  */
-export function liveness(identity: Identity, probe: Probe | undefined): Liveness {
-  if (!probe) return 'exited'
-  if (!sameProcess(identity, probe)) return 'reused'
+export function liveness(wanted: Evidence, probe: Probe | undefined, hidden = false): Liveness {
+  if (!probe) return hidden ? 'hidden' : 'exited'
+  if (!isSameTarget(wanted, probe)) return 'reused'
   return probe.state === 'Z' || probe.state === 'X' ? 'exited' : 'alive'
 }
 
@@ -97,15 +109,7 @@ export const FULL_PROBE_MS = 1000
 /** Pause ceiling for waiting on exits: keeps the median report delay under ~100 ms. */
 export const WAIT_MAX_POLL_MS = 150
 
-/** kill(pid, 0): true while the pid exists (zombies and reused pids included). */
-export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+export {pidExists} from './sources/exists.js'
 
 /**
  * Wait for targets to exit, polling /proc with backoff: cheap when idle, quick to notice.
@@ -125,7 +129,9 @@ export async function waitForExit(records: WaitRecord[], options: WaitOptions): 
     for (const r of pending) {
       if (!full && options.exists!(r.pid)) continue
       const probe = options.probe(r.pid)
-      if (liveness(r, probe) === 'alive') continue
+      // A process proc cannot see (hidepid, another user's) is waited on by existence alone.
+      const state = liveness(r, probe, probe === undefined && (options.exists?.(r.pid) ?? false))
+      if (state === 'alive' || state === 'hidden') continue
       r.status = 'exited'
       r.exitedAfterMs = Math.round(clock.now() - started)
       if (probe?.exit && probe.startTicks === r.startTicks) {

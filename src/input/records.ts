@@ -13,6 +13,7 @@ export interface InputRecord {
   /** Identity, when the input carries it: checked against the live process before acting. */
   startTicks: number | null
   bootId: string | null
+  startTime: string | null
   name: string | null
   command: string | null
 }
@@ -49,13 +50,21 @@ function toText(value: unknown, field: string, where: string): string | null {
 
 function fromObject(o: Record<string, unknown>, where: string): InputRecord {
   if (!('pid' in o)) fail(`${where}: no pid`)
+  const startTime = toText(o.startTime, 'startTime', where)
+  if (startTime !== null && Number.isNaN(Date.parse(startTime))) fail(`${where}: startTime ${JSON.stringify(startTime.slice(0, 40))} is not a time`)
   return {
     bootId: toText(o.bootId, 'bootId', where),
     command: toText(o.command, 'command', where),
     name: toText(o.name, 'name', where),
     pid: toPid(o.pid, where),
     startTicks: toTicks(o.startTicks, where),
+    startTime,
   }
+}
+
+/** A record `proc tree` printed for context (an ancestor of a match): never a target. */
+function isContext(o: Record<string, unknown>): boolean {
+  return o.matched === false || o.matched === 'false'
 }
 
 function parseJsonText(text: string, where: string): unknown {
@@ -66,6 +75,9 @@ function parseJsonText(text: string, where: string): unknown {
   }
 }
 
+/** Branches `proc tree` draws before a command (Unicode or ASCII glyphs). */
+const TREE_BRANCH = /^(?:[│|] {2}| {3})*(?:[├└]─|[|`\\]-) /u
+
 function parseTable(lines: string[]): InputRecord[] {
   const header = lines[0]
   const pidHeader = /(^|\s)PID(\s|$)/.exec(header)!
@@ -73,14 +85,33 @@ function parseTable(lines: string[]): InputRecord[] {
   const pidEnd = pidHeader.index + pidHeader[1].length + 3
   const ticksHeader = /(^|\s)TICKS(\s|$)/.exec(header)
   const ticksEnd = ticksHeader ? ticksHeader.index + ticksHeader[1].length + 5 : undefined
+  // The last column runs to the end of the line: the command (or the name) as the table shows it.
+  const lastHeader = /(?:^|\s)(COMMAND|NAME)\s*$/.exec(header)
+  const textStart = lastHeader ? header.lastIndexOf(lastHeader[1]) : undefined
   const numberEndingAt = (line: string, end: number) => /(\d+)$/.exec(line.slice(0, end))?.[1]
-  return lines.slice(1).map((line, i) => {
+  let tree = false
+  const records = lines.slice(1).map((line, i) => {
     const where = `line ${i + 2}`
     const pid = numberEndingAt(line, pidEnd)
     if (pid === undefined || (line.length > pidEnd && line[pidEnd] !== ' ')) fail(`${where}: no pid under the PID header`)
     const ticks = ticksEnd === undefined ? null : numberEndingAt(line, ticksEnd)
-    return {bootId: null, command: null, name: null, pid: toPid(pid, where), startTicks: ticks ? Number(ticks) : null}
+    let text = textStart === undefined ? null : line.slice(textStart).trimEnd()
+    if (text !== null && TREE_BRANCH.test(text)) {
+      tree = true
+      text = text.replace(TREE_BRANCH, '')
+    }
+
+    if (text !== null && /^\d+\*\[/.test(text)) {
+      fail(`${where}: '${text.slice(0, 40)}' is a folded row of proc tree, several processes under one pid: pipe proc tree --json (or --no-compact) instead`)
+    }
+
+    const record: InputRecord = {bootId: null, command: null, name: null, pid: toPid(pid, where), startTicks: ticks ? Number(ticks) : null, startTime: null}
+    // `-` is the table's unknown; an escaped control character cannot be compared with the live text.
+    if (text !== null && text !== '-' && text !== '' && !/\\x[\da-f]{2}|\\[ntr]/.test(text)) record[lastHeader![1] === 'COMMAND' ? 'command' : 'name'] = text
+    return record
   })
+  if (tree) fail(`proc tree's table does not say which rows matched and which are ancestors shown for context: pipe proc tree --json instead`)
+  return records
 }
 
 type Loose = Record<string, unknown>
@@ -155,7 +186,11 @@ export function parseRecords(input: string): ParsedInput {
   const text = raw.trim()
   if (text === '') return {format: 'empty', records: []}
   const structured = readObjects(raw, text)
-  if (structured) return {format: structured.format, records: structured.objects.map((o) => fromObject(o.object, o.where))}
+  if (structured) {
+    const targets = structured.objects.filter((o) => !isContext(o.object))
+    return {format: structured.format, records: targets.map((o) => fromObject(o.object, o.where))}
+  }
+
   const lines = raw.split(/\r?\n/).filter((l) => l.trim() !== '')
   if (/(^|\s)PID(\s|$)/.test(lines[0])) return {format: 'table', records: parseTable(lines)}
   return {format: 'pids', records: parsePids(text)}
@@ -180,7 +215,7 @@ function parsePids(text: string): InputRecord[] {
     const pid = toPid(t, `word ${n}`)
     if (seen.has(pid)) continue
     seen.add(pid)
-    records.push({bootId: null, command: null, name: null, pid, startTicks: null})
+    records.push({bootId: null, command: null, name: null, pid, startTicks: null, startTime: null})
   }
 
   return records

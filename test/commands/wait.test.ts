@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {type ChildProcess} from 'node:child_process'
 
-import {runCli} from '../helpers/cli.js'
+import {runCli, startCli} from '../helpers/cli.js'
 import {startProcess, startSleeper} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -15,26 +15,41 @@ async function zombieOf(code: number): Promise<{holder: ChildProcess; zombie: nu
 }
 
 describe('proc wait', () => {
+  // A pid that never exists: proc streams it as gone at once, which tells the test the wait began.
+  const NEVER = '4194000'
+  const began = new RegExp(`"pid":${NEVER}`)
+
   it('waits for all targets, and reports when each exited', async () => {
-    const a = startSleeper(0.3)
-    const b = startSleeper(0.6)
-    const started = Date.now()
-    const {code, stdout} = await runCli(['wait', String(a.pid), String(b.pid), '--json'])
+    const a = startSleeper()
+    const b = startSleeper()
+    const run = startCli(['wait', String(a.pid), String(b.pid), NEVER, '--format', 'ndjson'])
+    await run.line(began)
+    a.kill()
+    await sleep(200)
+    b.kill()
+    const {code, stdout} = await run.done
     assert.equal(code, 0)
-    assert.ok(Date.now() - started >= 500)
-    const records = JSON.parse(stdout)
-    assert.deepEqual(records.map((r: {status: string}) => r.status), ['exited', 'exited'])
-    assert.ok(records[1].exitedAfterMs > records[0].exitedAfterMs)
+    const records = stdout.trimEnd().split('\n').map((l) => JSON.parse(l))
+    assert.deepEqual(records.map((r: {pid: number; status: string}) => [r.pid, r.status]), [
+      [Number(NEVER), 'gone'],
+      [a.pid, 'exited'],
+      [b.pid, 'exited'],
+    ])
+    assert.ok(records[2].exitedAfterMs > records[1].exitedAfterMs)
   })
 
   it('--any returns at the first exit', async () => {
-    const a = startSleeper(0.2)
+    const a = startSleeper()
     const b = startSleeper()
-    const started = Date.now()
-    const {code, stdout} = await runCli(['wait', String(a.pid), String(b.pid), '--any', '--json'])
+    const run = startCli(['wait', String(a.pid), String(b.pid), '--any', '--format', 'ndjson'])
+    // No gone sentinel here (it would satisfy --any): the wait began once proc has read a's stat.
+    await sleep(300)
+    a.kill()
+    const {code, stdout} = await run.done
     assert.equal(code, 0)
-    assert.ok(Date.now() - started < 5000)
-    assert.deepEqual(JSON.parse(stdout).map((r: {status: string}) => r.status), ['exited', 'alive'])
+    const byPid = new Map<number, string>(stdout.trimEnd().split('\n').map((l) => JSON.parse(l)).map((r: {pid: number; status: string}) => [r.pid, r.status]))
+    assert.equal(byPid.get(b.pid!), 'alive')
+    assert.ok(['exited', 'gone'].includes(byPid.get(a.pid!)!))
   })
 
   it('times out with 124 and lists what is still alive', async () => {
@@ -63,14 +78,16 @@ describe('proc wait', () => {
   })
 
   it('streams one NDJSON line per exit as it happens, with exitCode null when it cannot be known', async () => {
-    const a = startSleeper(0.2)
-    const {stdout} = await runCli(['wait', String(a.pid), '--format', 'ndjson'])
-    const [line] = stdout.trimEnd().split('\n').map((l) => JSON.parse(l))
-    assert.equal(line.pid, a.pid)
+    const a = startSleeper()
+    const run = startCli(['wait', String(a.pid), NEVER, '--format', 'ndjson'])
+    await run.line(began)
+    a.kill()
+    const line = JSON.parse(await run.line(new RegExp(`"pid":${a.pid}`)))
     assert.equal(line.status, 'exited')
     assert.equal(typeof line.exitedAfterMs, 'number')
     assert.equal(line.exitCode, null)
     assert.equal(line.exitCodeKnown, false)
+    assert.equal((await run.done).code, 0)
   })
 
   it('--for start waits for a process that starts after the wait began', async () => {
@@ -86,12 +103,15 @@ describe('proc wait', () => {
   })
 
   it('reads targets from proc list --json on stdin', async () => {
-    const a = startSleeper(2)
+    const a = startSleeper()
     await sleep(50)
-    const listed = await runCli(['list', '--pid', String(a.pid), '--json'])
-    const {code, stdout} = await runCli(['wait', '--json'], {input: listed.stdout})
+    const listed = JSON.parse((await runCli(['list', '--pid', String(a.pid), '--json'])).stdout)
+    const run = startCli(['wait', '--format', 'ndjson'], {input: JSON.stringify([...listed, {pid: Number(NEVER)}])})
+    await run.line(began)
+    a.kill()
+    const {code, stdout} = await run.done
     assert.equal(code, 0)
-    assert.equal(JSON.parse(stdout)[0].status, 'exited')
+    assert.match(stdout, new RegExp(`"pid":${a.pid},.*"status":"exited"`))
   })
 
   it('exits 1 when nothing matched, 0 with --allow-empty', async () => {

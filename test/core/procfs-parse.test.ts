@@ -13,7 +13,7 @@ describe('procfs parsers', () => {
       assert.deepEqual(
         {...s},
         {
-          cstime: 0, cutime: 0, name: 'bash', nice: -3, pgid: 2, pid: 42, ppid: 1, rssPages: 10, sid: 3, startTicks: 12_345,
+          cstime: 0, cutime: 0, flags: 0, name: 'bash', nice: -3, pgid: 2, pid: 42, ppid: 1, rssPages: 10, sid: 3, startTicks: 12_345,
           state: 'S', stime: 8, threads: 4, tpgid: -1, ttyNr: 34_816, utime: 7, vsize: 999,
         },
       )

@@ -31,3 +31,51 @@ export function runCli(args: string[], options: {env?: NodeJS.ProcessEnv; input?
     child.stdin.end(options.input ?? '')
   })
 }
+
+/** A CLI run still going: its stdout lines as they come, and its result at the end. */
+export interface RunningCli {
+  pid: number
+  /** Resolves with the first stdout line that matches. */
+  line(match: RegExp): Promise<string>
+  done: Promise<CliResult>
+}
+
+/** Start the CLI and follow its output line by line (for streaming formats and for handshakes). */
+export function startCli(args: string[], options: {env?: NodeJS.ProcessEnv; input?: string} = {}): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {env: {...process.env, NO_COLOR: '1', ...options.env}, stdio: ['pipe', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  const waiters: Array<{match: RegExp; resolve: (line: string) => void}> = []
+  const check = () => {
+    for (const w of [...waiters]) {
+      const found = stdout.split('\n').find((l) => w.match.test(l))
+      if (found !== undefined) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(found)
+      }
+    }
+  }
+
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    stdout += d
+    check()
+  })
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+  child.stdin.on('error', () => {})
+  child.stdin.end(options.input ?? '')
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({code, signal, stderr, stdout}))
+  })
+  return {
+    done,
+    line(match) {
+      return new Promise((resolve, reject) => {
+        waiters.push({match, resolve})
+        check()
+        void done.then((r) => reject(new Error(`exited (${r.code}) before printing ${match}: ${r.stdout}${r.stderr}`)))
+      })
+    },
+    pid: child.pid!,
+  }
+}

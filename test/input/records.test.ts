@@ -16,9 +16,9 @@ describe('stdin records', () => {
     const parsed = parseRecords('[{"pid": 10, "startTicks": 5, "bootId": "b", "name": "x", "command": "x -y"},\n {"pid": 11, "children": [{"pid": 12, "children": []}]}]')
     assert.equal(parsed.format, 'json')
     assert.deepEqual(parsed.records, [
-      {bootId: 'b', command: 'x -y', name: 'x', pid: 10, startTicks: 5},
-      {bootId: null, command: null, name: null, pid: 11, startTicks: null},
-      {bootId: null, command: null, name: null, pid: 12, startTicks: null},
+      {bootId: 'b', command: 'x -y', name: 'x', pid: 10, startTicks: 5, startTime: null},
+      {bootId: null, command: null, name: null, pid: 11, startTicks: null, startTime: null},
+      {bootId: null, command: null, name: null, pid: 12, startTicks: null, startTime: null},
     ])
   })
 
@@ -35,20 +35,37 @@ describe('stdin records', () => {
     const parsed = parseRecords('pid,name,command,startTicks\n10,a,"sh -c ""x, y""",99\r\n11,b,,\n')
     assert.equal(parsed.format, 'csv')
     assert.deepEqual(parsed.records, [
-      {bootId: null, command: 'sh -c "x, y"', name: 'a', pid: 10, startTicks: 99},
-      {bootId: null, command: null, name: 'b', pid: 11, startTicks: null},
+      {bootId: null, command: 'sh -c "x, y"', name: 'a', pid: 10, startTicks: 99, startTime: null},
+      {bootId: null, command: null, name: 'b', pid: 11, startTicks: null, startTime: null},
     ])
     assert.deepEqual(parseRecords('pid\n5\n6\n').records.map((r) => r.pid), [5, 6])
   })
 
-  it("reads proc's own table, plain and drawn as a tree, with TICKS when shown", () => {
-    const table = parseRecords('  PID  PPID USER %CPU COMMAND\n    1     0 root  0.1 /sbin/init splash\n12345     1 bob   0.0 sleep 60\n')
+  it("reads proc's own table with its COMMAND (or last NAME) as evidence, and TICKS when shown", () => {
+    const table = parseRecords('  PID  PPID USER %CPU COMMAND\n    1     0 root  0.1 /sbin/init splash\n12345     1 bob   0.0 sleep 60\n    7     1 bob   0.0 -\n')
     assert.equal(table.format, 'table')
-    assert.deepEqual(table.records.map((r) => r.pid), [1, 12_345])
-    const tree = parseRecords('  PID COMMAND\n    1 init\n  100 ├─ sshd\n  101 │  └─ 3*[sleep 60]\n')
-    assert.deepEqual(tree.records.map((r) => r.pid), [1, 100, 101])
+    assert.deepEqual(table.records.map((r) => [r.pid, r.command]), [
+      [1, '/sbin/init splash'],
+      [12_345, 'sleep 60'],
+      [7, null],
+    ])
     const ticks = parseRecords('USER    PID  TICKS NAME\nroot      7 123456 x\n')
-    assert.deepEqual(ticks.records, [{bootId: null, command: null, name: null, pid: 7, startTicks: 123_456}])
+    assert.deepEqual(ticks.records, [{bootId: null, command: null, name: 'x', pid: 7, startTicks: 123_456, startTime: null}])
+    // Escaped control characters cannot be compared with the live command: no evidence then.
+    assert.equal(parseRecords('  PID COMMAND\n    9 a\\x1bb\n').records[0].command, null)
+  })
+
+  it("refuses proc tree's table: it cannot say which rows matched, and a folded row is several processes", () => {
+    assert.throws(() => parseRecords('  PID COMMAND\n    1 init\n  100 ├─ sshd\n  101 │  └─ sleep 60\n'), /does not say which rows matched.*proc tree --json/)
+    assert.throws(() => parseRecords('  PID COMMAND\n    1 init\n  100 |- sshd\n'), /proc tree --json/)
+    assert.throws(() => parseRecords('  PID COMMAND\n  101 3*[sleep 60]\n'), /line 2: '3\*\[sleep 60\]' is a folded row/)
+  })
+
+  it('drops the ancestors proc tree printed for context (matched: false)', () => {
+    const json = JSON.stringify([{children: [{matched: true, pid: 50}], matched: false, pid: 1}])
+    assert.deepEqual(parseRecords(json).records.map((r) => r.pid), [50])
+    assert.deepEqual(parseRecords('pid,matched\n1,false\n50,true\n').records.map((r) => r.pid), [50])
+    assert.deepEqual(parseRecords('{"pid":1,"matched":false}\n{"pid":50,"matched":true}\n').records.map((r) => r.pid), [50])
   })
 
   it('reads bare pids separated by any whitespace', () => {

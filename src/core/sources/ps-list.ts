@@ -1,5 +1,6 @@
 import {emptyRecord, type ProcessInfo} from '../process-info.js'
 import {userNames} from '../users.js'
+import {pidExists} from './exists.js'
 import type {ListOptions, ProcessSource, Probe} from './source.js'
 
 /** What ps-list returns for one process (its ProcessDescriptor); every field but pid, name and ppid is optional. */
@@ -44,13 +45,11 @@ export class PsListSource implements ProcessSource {
 
   /** Without /proc, existence is all there is to know: kill(pid, 0). */
   probe(pid: number): Probe | undefined {
-    try {
-      process.kill(pid, 0)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined
-    }
+    return pidExists(pid) ? {bootId: null, pid, startTicks: null, state: null} : undefined
+  }
 
-    return {bootId: null, pid, startTicks: null, state: null}
+  exists(pid: number): boolean {
+    return pidExists(pid)
   }
 
   async list(_options: ListOptions): Promise<ProcessInfo[]> {

@@ -9,6 +9,12 @@ export interface Probe {
   state: string | null
   /** A zombie's exit status, when the source can read it. */
   exit?: {code: number | null; signal: number | null}
+  /** The kernel is tearing it down (PF_EXITING): it has ended but for the last bookkeeping. */
+  exiting?: boolean
+  /** Read only when a probe asks for detail (to compare with a record that carries them). */
+  name?: string | null
+  command?: string | null
+  startTime?: string | null
 }
 
 export interface ListOptions {
@@ -21,6 +27,14 @@ export interface ProcessSource {
   readonly id: 'procfs' | 'ps-list'
   /** Every visible process. Processes that vanish while being read are dropped; zombies are kept. */
   list(options: ListOptions): Promise<ProcessInfo[]>
-  /** The process holding `pid` now, or undefined when there is none. Cheap: called while polling. */
-  probe(pid: number): Probe | undefined
+  /**
+   * The process holding `pid` now, or undefined when there is none (or none this source can see).
+   * Cheap: called while polling. With `detail`, also its name, command and start time.
+   */
+  probe(pid: number, detail?: boolean): Probe | undefined
+  /**
+   * Whether some process holds `pid`, seen or not (kill(pid, 0): EPERM means it exists). Lets a
+   * hidden process (hidepid, another user's) be told from a gone one. False for a fake tree.
+   */
+  exists(pid: number): boolean
 }

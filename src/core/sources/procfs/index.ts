@@ -3,12 +3,15 @@ import path from 'node:path'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
-import {parseBootTime, parseCmdline, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {pidExists} from '../exists.js'
+import {parseBootTime, PF_EXITING, parseCmdline, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
 /** Clock ticks per second of stat's time fields. Linux fixes USER_HZ at 100 on every architecture Node runs on. */
 export const CLOCK_TICKS = 100
 const MS_PER_TICK = 1000 / CLOCK_TICKS
+
+const DETAIL_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'startTicks', 'state', 'name', 'command', 'startTime'])
 
 /** Fields that need /proc/PID/cmdline, /proc/PID/status or /proc/PID/exe; everything else comes from stat. */
 const CMDLINE_FIELDS: ReadonlySet<Field> = new Set<Field>(['argv', 'command'])
@@ -64,14 +67,29 @@ export class ProcfsSource implements ProcessSource {
     return records
   }
 
-  probe(pid: number): Probe | undefined {
+  probe(pid: number, detail = false): Probe | undefined {
     const buf = this.io.read(`${this.root}/${pid}/stat`)
     const stat = isFailure(buf) ? undefined : parseStat(buf)
     if (!stat) return undefined
     // Before any other read: `buf` is the reader's shared buffer.
     const exit = stat.state === 'Z' ? parseExitStatus(buf as Buffer) : undefined
     this.cachedBootId ??= this.bootId()
-    return {bootId: this.cachedBootId, exit, pid, startTicks: stat.startTicks, state: stat.state}
+    const probe: Probe = {bootId: this.cachedBootId, exit, exiting: (stat.flags & PF_EXITING) !== 0, pid, startTicks: stat.startTicks, state: stat.state}
+    if (!detail) return probe
+    const full = this.readOne(pid, DETAIL_FIELDS)
+    // Gone, or another process, since the stat read: the caller sees whichever holds the pid now.
+    if (!full || full.startTicks !== stat.startTicks) return full ? {...probe, startTicks: full.startTicks} : undefined
+    return {...probe, command: full.command, name: full.name, startTime: full.startTime}
+  }
+
+  /** kill(pid, 0), on the real /proc only: a fake tree has no processes behind it. */
+  exists(pid: number): boolean {
+    return this.root === '/proc' && pidExists(pid)
+  }
+
+  /** When a process started (field 22 of stat); undefined once it is gone. */
+  startTicks(pid: number): number | undefined {
+    return this.probe(pid)?.startTicks ?? undefined
   }
 
   /** Peak resident memory (VmHWM) of a running process; undefined once it is gone or a zombie. */
@@ -104,7 +122,12 @@ export class ProcfsSource implements ProcessSource {
 
   /** This process's cgroup v2 path ("0::/path" in /proc/self/cgroup), or undefined. */
   selfCgroup(): string | undefined {
-    const text = this.readText('self/cgroup')
+    return this.cgroupOf('self')
+  }
+
+  /** The cgroup v2 path of a process, or undefined (gone, denied, no v2 hierarchy). */
+  cgroupOf(pid: number | 'self'): string | undefined {
+    const text = this.readText(`${pid}/cgroup`)
     if (isFailure(text)) return undefined
     return /^0::(\/.*)$/m.exec(text)?.[1]
   }

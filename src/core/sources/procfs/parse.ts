@@ -8,6 +8,8 @@ export interface StatFields {
   pgid: number
   sid: number
   ttyNr: number
+  /** The kernel's per-process flags (PF_*). */
+  flags: number
   /** Foreground process group of the controlling terminal (-1: none). */
   tpgid: number
   utime: number
@@ -28,6 +30,9 @@ const OPEN_PAREN = 0x28
 const SPACE = 0x20
 const MINUS = 0x2d
 const STAT_FIELDS_NEEDED = 22
+
+/** PF_EXITING: the process is being torn down. PF_KTHREAD: a kernel thread. */
+export const PF_EXITING = 0x4
 
 /**
  * Parse /proc/PID/stat. The name (comm) may hold spaces, `(` and `)`, so the
@@ -79,6 +84,7 @@ export function parseStat(buf: Buffer): StatFields | undefined {
     threads: f[16],
     cstime: f[13],
     cutime: f[12],
+    flags: f[5],
     tpgid: f[4],
     ttyNr: f[3],
     utime: f[10],
