@@ -1,7 +1,7 @@
 import {Command, type Interfaces} from '@oclif/core'
 
 import {type ColumnDef, describeColumns, parseColumns} from './columns/index.js'
-import {CheckFailed, INTERNAL_ERROR_EXIT, ProcError, UsageError} from './core/errors.js'
+import {CheckFailed, INTERNAL_ERROR_EXIT, OUTPUT_ERROR_EXIT, ProcError, UsageError} from './core/errors.js'
 import type {Selection, Selectors} from './core/select.js'
 import type {TargetSpec} from './core/targets.js'
 import {parseRecords, readStdin} from './input/records.js'
@@ -118,18 +118,20 @@ export abstract class ProcCommand extends Command {
       message = `internal error: ${error.message}`
     }
 
-    process.stderr.write(`proc ${this.id ?? ''}: ${oneLine(message)}\n`.replace(' :', ':'))
-    if (/(^|,)proc/.test(process.env.DEBUG ?? '')) process.stderr.write(`${error.stack}\n`)
+    writeErr(`proc ${this.id ?? ''}: ${oneLine(message)}\n`.replace(' :', ':'))
+    if (/(^|,)proc/.test(process.env.DEBUG ?? '')) writeErr(`${error.stack}\n`)
     process.exitCode = code
   }
 
+  /**
+   * Exit code when stdout cannot be written (spawn: none, its status is always the child's).
+   * A reader that went away (EPIPE, `proc list | head -1`) is not an error at all.
+   */
+  protected outputErrorExitCode: number | undefined = OUTPUT_ERROR_EXIT
+
   override async init(): Promise<void> {
     await super.init()
-    // `proc list | head -1`: the reader went away; that is not an error.
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-      throw error
-    })
+    guardOutput(this.id ?? '', this.outputErrorExitCode)
   }
 
   /** this.parse, with every parsing failure turned into a one-line usage error. */
@@ -268,7 +270,7 @@ export abstract class ProcCommand extends Command {
   }
 
   protected write(text: string): void {
-    if (text !== '') process.stdout.write(text)
+    if (text !== '') writeOut(text)
   }
 }
 
@@ -277,4 +279,57 @@ export function useColor(tty: boolean, env: NodeJS.ProcessEnv = process.env): bo
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false'
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
   return tty
+}
+
+let outputFailed: ((error: NodeJS.ErrnoException) => void) | undefined
+
+/**
+ * What a failed write does. proc's result is its exit code, and nothing proc fails to print may
+ * change it into another result:
+ * - stdout, EPIPE: the reader went away: exit now with the result so far (0 if none yet);
+ * - stdout, anything else (ENOSPC, EIO): one line on stderr and `code` (4), never a result code;
+ *   with `code` undefined (spawn), output failures are ignored;
+ * - stderr, anything: messages are lost, the exit code stands.
+ */
+export function guardOutput(id: string, code: number | undefined): void {
+  if (outputFailed) return
+  let stderrBroken = false
+  process.stderr.on('error', () => {
+    stderrBroken = true
+  })
+  outputFailed = (error) => {
+    if (error.code === 'EPIPE' || code === undefined) {
+      if (code !== undefined) process.exit(process.exitCode ?? 0)
+      return
+    }
+
+    if (!stderrBroken) {
+      try {
+        process.stderr.write(`proc ${id}: cannot write output: ${error.code ?? error.message}\n`.replace(' :', ':'))
+      } catch {}
+    }
+
+    process.exit(code)
+  }
+
+  // @oclif/core's own listener rethrows anything but EPIPE: a stack trace and exit 1.
+  process.stdout.removeAllListeners('error')
+  process.stdout.on('error', outputFailed)
+}
+
+/** Write to stdout; a failure (a file on a full disk throws at once) goes where guardOutput says. */
+export function writeOut(text: string): void {
+  try {
+    process.stdout.write(text)
+  } catch (error) {
+    if (!outputFailed) throw error
+    outputFailed(error as NodeJS.ErrnoException)
+  }
+}
+
+/** Write to stderr; a message that cannot be written is lost, never an error of its own. */
+export function writeErr(text: string): void {
+  try {
+    process.stderr.write(text)
+  } catch {}
 }

@@ -15,8 +15,16 @@ export const spawnColumns = [
   defineColumn({description: 'spawn: KILL was sent after --kill-after', header: 'KILLED', id: 'killedAfterTimeout', kind: 'string'}),
   defineColumn({description: 'spawn: user CPU of the child and the descendants it reaped, ms', header: 'USER', id: 'cpuUserMs', kind: 'count'}),
   defineColumn({description: 'spawn: system CPU of the child and the descendants it reaped, ms', header: 'SYS', id: 'cpuSystemMs', kind: 'count'}),
-  defineColumn({description: 'spawn: peak resident memory of the child, sampled while it ran', header: 'MAXRSS', id: 'maxRssBytes', kind: 'bytes'}),
+  defineColumn({description: 'spawn: peak resident memory of the child itself (its VmHWM)', header: 'MAXRSS', id: 'maxRssBytes', kind: 'bytes'}),
+  defineColumn({
+    description: 'spawn: peak memory of the whole run: the cgroup\'s memory.peak, else the largest sampled sum of RSS over the tree',
+    header: 'RUNRSS',
+    id: 'runPeakRssBytes',
+    kind: 'bytes',
+  }),
+  defineColumn({description: 'spawn: where runPeakRssBytes comes from: cgroup or sampled', header: 'FROM', id: 'runPeakRssSource', kind: 'string'}),
   defineColumn({description: 'spawn: processes the run left behind', header: 'LEAKS', id: 'leaks', kind: 'list'}),
+  defineColumn({description: 'spawn: TERM or INT ended the leak check early; leaks holds what was found by then', header: 'CUT', id: 'leaksCutShort', kind: 'string'}),
   defineColumn({description: 'spawn: why the child could not run', header: 'ERROR', id: 'error', kind: 'string'}),
   defineColumn({description: 'spawn: proc\'s own exit status (the child\'s, or 124-127, 128+N, 3 for --leaks fail)', header: 'STATUS', id: 'exitStatus', kind: 'count'}),
 ]

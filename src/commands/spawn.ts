@@ -2,16 +2,17 @@ import {writeFileSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
 
-import {ProcCommand} from '../base-command.js'
+import {ProcCommand, writeErr} from '../base-command.js'
 import {spawnColumns} from '../columns/spawn.js'
 import {UsageError} from '../core/errors.js'
 import {checkedBy, type KillRecord, killWithConvergence} from '../core/kill.js'
 import {protectedPids} from '../core/targets.js'
 import {type Leak, LeakTracker} from '../core/leaks.js'
-import {EXIT, FORWARDED, type RunRecord, runChild} from '../core/run.js'
+import {EXIT, FORWARDED, procfsProbes, type RunRecord, runChild} from '../core/run.js'
+import type {Watchdog} from '../core/watchdog.js'
 import {parseLadder, parseSignal} from '../core/signals.js'
 import {ProcfsSource} from '../core/sources/procfs/index.js'
-import {formatBytes, optionalDuration, parseDuration} from '../core/units.js'
+import {formatBytes, parseDuration, parseTimeLimit} from '../core/units.js'
 import {escapeControl} from '../output/escape.js'
 import {render} from '../output/render.js'
 
@@ -37,7 +38,7 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
 
   static override flags = {
     cgroup: Flags.boolean({allowNo: true, default: true, description: 'track the run in a cgroup v2 group of its own, where this host allows it'}),
-    'clear-env': Flags.boolean({description: 'start the child with an empty environment (plus --env)'}),
+    'clear-env': Flags.boolean({description: 'start the child with an empty environment (plus --env); leak detection then goes without its environment cookie'}),
     'leak-grace': Flags.string({default: '200ms', description: 'after the child exits, let its leftovers this long to finish exiting before judging'}),
     leaks: Flags.string({
       default: 'report',
@@ -62,6 +63,8 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
   // proc's own failures are 125 here, so they can never be mistaken for the child's status.
   protected override usageExitCode = EXIT.internal
   protected override internalExitCode = EXIT.internal
+  // proc writes nothing to stdout here, and the status is always the child's.
+  protected override outputErrorExitCode = undefined
 
   async run(): Promise<void> {
     // Everything after the first `--` is the command, untouched (it may hold `--` itself).
@@ -71,8 +74,8 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
     const {argv, flags} = await this.parse(Spawn, split === -1 ? raw : raw.slice(0, split))
     const command = split === -1 ? (argv as string[]) : raw.slice(split + 1)
     if (command.length === 0) throw new UsageError('no command given: proc spawn [FLAGS] -- COMMAND [ARGS...]')
-    const timeoutMs = optionalDuration(flags.timeout, '--timeout')
-    const killAfterMs = optionalDuration(flags['kill-after'], '--kill-after')
+    const timeoutMs = parseTimeLimit(flags.timeout, '--timeout')
+    const killAfterMs = parseTimeLimit(flags['kill-after'], '--kill-after')
     const timeoutSignal = parseSignal(flags.signal)
     const env: NodeJS.ProcessEnv = flags['clear-env'] ? {} : {...process.env}
     for (const pair of flags.env ?? []) {
@@ -83,16 +86,30 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
 
     const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
     const procfs = process.platform === 'linux' ? new ProcfsSource() : undefined
-    const tracker = procfs && flags.leaks !== 'ignore' ? new LeakTracker(procfs, {cgroup: flags.cgroup}) : undefined
+    const tracker = procfs && flags.leaks !== 'ignore' ? new LeakTracker(procfs, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : undefined
     let record: RunRecord
+    let dog: Watchdog | undefined
     try {
       record = await runChild(
-        {argv: command, cwd: flags.cwd, env, interactive: Boolean(process.stdin.isTTY), killAfterMs, probes: procfs, timeoutMs, timeoutSignal, tracker},
+        {
+          argv: command,
+          cwd: flags.cwd,
+          env,
+          interactive: Boolean(process.stdin.isTTY),
+          killAfterMs,
+          onWatchdog: (d) => (dog = d),
+          probes: procfs && procfsProbes(procfs),
+          timeoutMs,
+          timeoutSignal,
+          tracker,
+        },
         flags['preserve-status'],
       )
-      if (tracker && record.pid !== null) record.leaks = await settleLeaks(tracker, flags.leaks as LeakMode, graceMs, procfs!)
+      if (tracker && record.pid !== null) await settleLeaks(record, tracker, flags.leaks as LeakMode, graceMs, procfs!)
     } finally {
       tracker?.cleanup()
+      // Only now: a SIGKILL to proc during the leak phase still empties and removes the cgroup.
+      dog?.stop()
     }
 
     if (flags.leaks === 'fail' && record.leaks.length > 0 && record.exitStatus === 0) record.exitStatus = LEAKED
@@ -101,12 +118,12 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
   }
 
   private async report(record: RunRecord, flags: {quiet: boolean; report?: string; 'report-file'?: string}): Promise<void> {
-    if (!flags.quiet && !flags.report) process.stderr.write(summary(record) + '\n')
+    if (!flags.quiet && !flags.report) writeErr(summary(record) + '\n')
     if (!flags.report && !flags['report-file']) return
     const format = (flags.report ?? 'json') as 'csv' | 'json' | 'ndjson'
     const text = await render([record], {color: false, columns: spawnColumns, format, header: true, project: true})
     if (!flags['report-file']) {
-      process.stderr.write(text)
+      writeErr(text)
       return
     }
 
@@ -114,7 +131,7 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
       writeFileSync(flags['report-file'], text)
     } catch (error) {
       // The child's status stands; the report could not be written.
-      process.stderr.write(`proc spawn: cannot write the report to ${flags['report-file']}: ${(error as Error).message}\n`)
+      writeErr(`proc spawn: cannot write the report to ${flags['report-file']}: ${(error as Error).message}\n`)
     }
   }
 }
@@ -125,22 +142,41 @@ type LeakMode = 'fail' | 'ignore' | 'kill' | 'report'
 export const LEAKED = 3
 
 /**
- * Find the leaks; with --leaks kill, end them (TERM, 2 s, KILL, identity-checked, then
- * cgroup.kill for anything left in the group) and confirm each is gone. While this runs,
- * signals to proc are held off, so the cgroup is always removed.
+ * Find the leaks; with --leaks kill, end them (TERM, 2 s, KILL, identity-checked and converging
+ * over their trees, then cgroup.kill for anything left in the group). TERM or INT to proc ends
+ * the phase at once: what was found so far is reported, and the record says it was cut short.
  */
-async function settleLeaks(tracker: LeakTracker, mode: LeakMode, graceMs: number, procfs: ProcfsSource): Promise<Array<KillRecord | Leak>> {
+async function settleLeaks(
+  record: RunRecord,
+  tracker: LeakTracker,
+  mode: LeakMode,
+  graceMs: number,
+  procfs: ProcfsSource,
+): Promise<void> {
+  let stop = false
+  const cut = () => {
+    stop = true
+    record.leaksCutShort = true
+  }
+
+  const held = FORWARDED.filter((s) => s !== 'SIGINT' && s !== 'SIGTERM')
   const hold = () => {}
-  for (const s of FORWARDED) process.on(s, hold)
+  for (const s of held) process.on(s, hold)
+  process.on('SIGINT', cut)
+  process.on('SIGTERM', cut)
   try {
-    const found = await tracker.find(graceMs)
-    if (mode !== 'kill' || found.length === 0) return found
+    const found = await tracker.find(graceMs, undefined, () => stop)
+    record.leaks = found
+    if (mode !== 'kill' || found.length === 0 || stop) return
     const leaks: Array<KillRecord & Leak> = found.map((l) => ({...l, checkedBy: checkedBy(l), found: 'target', signal: null, status: null, step: null}))
-    await killWithConvergence(leaks, {grow: 'tree', guarded: protectedPids(procfs.listSync(new Set(['pid', 'ppid', 'startTicks'])), process.pid), ladder: parseLadder('TERM,2s,KILL')}, procfs)
+    record.leaks = leaks
+    const guarded = protectedPids(procfs.listSync(new Set(['pid', 'ppid', 'startTicks'])), process.pid)
+    await killWithConvergence(leaks, {grow: 'tree', guarded, ladder: parseLadder('TERM,2s,KILL')}, procfs)
     if (tracker.cgroup?.canKill && tracker.cgroup.members().length > 0) tracker.cgroup.kill()
-    return leaks
   } finally {
-    for (const s of FORWARDED) process.off(s, hold)
+    for (const s of held) process.off(s, hold)
+    process.off('SIGINT', cut)
+    process.off('SIGTERM', cut)
   }
 }
 
@@ -151,8 +187,9 @@ export function summary(r: RunRecord): string {
   const how = r.signal ? `killed by ${r.signal}` : `exited ${r.exitCode}`
   const timeout = r.timedOut ? `timed out${r.killedAfterTimeout ? ', KILLed after --kill-after' : ''}, ` : ''
   const cpu = r.cpuUserMs === null ? '' : `, cpu ${(r.cpuUserMs / 1000).toFixed(2)}s user ${(r.cpuSystemMs! / 1000).toFixed(2)}s sys`
-  const rss = r.maxRssBytes === null ? '' : `, max rss ${formatBytes(r.maxRssBytes)}`
-  const leaks = r.leaks.length > 0 ? `, ${r.leaks.length} left behind` : ''
+  const rss =
+    r.runPeakRssBytes === null ? '' : `, peak rss ${formatBytes(r.runPeakRssBytes)} (${r.runPeakRssSource === 'cgroup' ? 'cgroup' : 'sampled over the tree'}; the child itself ${r.maxRssBytes === null ? '-' : formatBytes(r.maxRssBytes)})`
+  const leaks = (r.leaks.length > 0 ? `, ${r.leaks.length} left behind` : '') + (r.leaksCutShort ? ' (leak check cut short)' : '')
   const line = `proc spawn: ${what} ${timeout}${how} after ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}; exit ${r.exitStatus}`
   const shown = (r.leaks as Array<KillRecord & {foundBy?: string}>).map(
     (l) => `  left behind: ${l.pid} ${escapeControl(l.name ?? '-')} (found by ${l.foundBy}${l.status ? `, ${l.status}` : ''}): ${escapeControl(l.command ?? '')}`,

@@ -10,7 +10,7 @@ import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {ancestorPids, resolveTargets} from '../core/targets.js'
-import {optionalDuration} from '../core/units.js'
+import {parseTimeLimit} from '../core/units.js'
 import {waitForExit, waitForStart, type WaitRecord} from '../core/wait.js'
 import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
 import {ndjsonLine} from '../output/render.js'
@@ -60,7 +60,7 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Wait)
-    const timeoutMs = optionalDuration(flags.timeout, '--timeout')
+    const timeoutMs = parseTimeLimit(flags.timeout, '--timeout')
     const selection = buildSelection(this.selectorsFrom(flags))
     const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 

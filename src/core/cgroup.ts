@@ -70,6 +70,16 @@ export class ProcCgroup {
     return this.write(path.join(this.mount, to, 'cgroup.procs'), String(pid))
   }
 
+  /** memory.peak (Linux 5.19+, where the memory controller is on for the group), bytes. */
+  memoryPeak(): number | undefined {
+    try {
+      const n = Number(readFileSync(path.join(this.dir, 'memory.peak'), 'utf8').trim())
+      return Number.isFinite(n) ? n : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   /** SIGKILL every member at once. */
   kill(): boolean {
     return this.write(path.join(this.dir, 'cgroup.kill'), '1')

@@ -39,3 +39,6 @@ export class AccessDenied extends ProcError {
 
 /** Anything unexpected: exit 3. */
 export const INTERNAL_ERROR_EXIT = 3
+
+/** proc's own output could not be written (ENOSPC, EIO...): not a result of the command. */
+export const OUTPUT_ERROR_EXIT = 4

@@ -27,6 +27,8 @@ export class LeakTracker {
   private childStart: number | null = null
   private detached = false
   private sampling = false
+  /** Off under --clear-env: the child's environment is exactly what was asked for. */
+  private readonly useCookie: boolean
   /**
    * Whether the child's session or group still had members when the child exited. While one
    * lives, the kernel keeps the id from being given to a new process; once none did, a process
@@ -37,8 +39,9 @@ export class LeakTracker {
 
   constructor(
     private readonly source: ProcfsSource,
-    options: {cgroup: boolean} = {cgroup: true},
+    options: {cgroup: boolean; cookie?: boolean} = {cgroup: true},
   ) {
+    this.useCookie = options.cookie ?? true
     const id = `${process.pid}-${randomBytes(4).toString('hex')}`
     this.cookie = `PROC_SPAWN_${id.replace('-', '_')}`
     this.cgroup = options.cgroup ? ProcCgroup.create(source.selfCgroup(), 'proc-spawn', id) : undefined
@@ -46,15 +49,22 @@ export class LeakTracker {
 
   /** Methods that can work for this run. */
   methods(): LeakMethod[] {
-    return LEAK_METHODS.filter((m) => (m === 'cgroup' ? this.cgroup !== undefined : m === 'session' ? this.detached : true))
+    return LEAK_METHODS.filter((m) => (m === 'cgroup' ? this.cgroup !== undefined : m === 'session' ? this.detached : m === 'env' ? this.useCookie : true))
   }
 
   /** The child's argv and environment: the cookie added, and a trampoline into the cgroup. */
   prepare(argv: string[], env: NodeJS.ProcessEnv): {argv: string[]; env: NodeJS.ProcessEnv} {
-    const withCookie = {...env, [this.cookie]: '1'}
+    const withCookie = this.useCookie ? {...env, [this.cookie]: '1'} : env
     if (!this.cgroup) return {argv, env: withCookie}
-    // Join the group, then become the command (same pid). If joining fails, run anyway.
-    return {argv: ['/bin/sh', '-c', 'echo $$ > "$0" 2>/dev/null; exec "$@"', this.cgroup.procsFile, ...argv], env: withCookie}
+    // Join the group, then become the command (same pid). If joining fails, run anyway. The shell
+    // sets PWD (and some shells SHLVL) on its own: take away what the environment did not hold.
+    const unset = ['PWD', 'OLDPWD', 'SHLVL'].filter((v) => !(v in env))
+    const script = `echo $$ > "$0" 2>/dev/null; ${unset.length > 0 ? `unset ${unset.join(' ')}; ` : ''}exec "$@"`
+    return {argv: ['/bin/sh', '-c', script, this.cgroup.procsFile, ...argv], env: withCookie}
+  }
+
+  memoryPeak(): number | undefined {
+    return this.cgroup?.memoryPeak()
   }
 
   /** Shell lines the SIGKILL watchdog runs after signalling the child: empty the group, remove it. */
@@ -103,7 +113,7 @@ export class LeakTracker {
    * Everything from the run that is still alive, once `graceMs` has let exiting processes finish.
    * Only processes that started after the child did can be leaks.
    */
-  async find(graceMs: number, clock: Clock = realClock): Promise<Leak[]> {
+  async find(graceMs: number, clock: Clock = realClock, stop: () => boolean = () => false): Promise<Leak[]> {
     const exclude = new Set<number>([process.pid, ...(this.childPid === undefined ? [] : [this.childPid])])
     const candidates = () => this.candidates(exclude)
     let found = candidates()
@@ -113,6 +123,7 @@ export class LeakTracker {
       let empty = 0
       await pollUntil(
         () => {
+          if (stop()) return true
           found = candidates()
           empty = found.size === 0 ? empty + 1 : 0
           return empty >= 2
@@ -142,7 +153,7 @@ export class LeakTracker {
     // Read after the listing, the group is exact: a child forked since the listing is in it too.
     const zombies = new Set(listing.filter((r) => r.state === 'Z').map((r) => r.pid))
     for (const pid of this.cgroup?.members() ?? []) if (!zombies.has(pid)) add(pid, 'cgroup')
-    for (const r of alive) if (!found.has(r.pid) && this.source.hasEnv(r.pid, this.cookie)) add(r.pid, 'env')
+    if (this.useCookie) for (const r of alive) if (!found.has(r.pid) && this.source.hasEnv(r.pid, this.cookie)) add(r.pid, 'env')
     if (this.detached && this.childPid !== undefined && this.sessionPinned) {
       // The id is the child's only while no other process holds the pid.
       const holder = this.source.probe(this.childPid)

@@ -5,6 +5,9 @@ import path from 'node:path'
 
 import {ProcError} from './errors.js'
 import type {Signal} from './signals.js'
+import type {ProcfsSource} from './sources/procfs/index.js'
+import {ProcessTree} from './tree.js'
+import {longTimeout} from './units.js'
 import {identityGuard, startWatchdog, type Watchdog} from './watchdog.js'
 
 /** The exit statuses of timeout(1), which `proc spawn` keeps. */
@@ -16,6 +19,10 @@ export interface RunProbes {
   peakRss(pid: number): number | undefined
   /** Field 22 of its stat: what the watchdog checks before it signals. */
   startTicks(pid: number): number | undefined
+  /** Resident memory now of a process and all its descendants, bytes (a sample of the run's). */
+  treeRss(pid: number): number | undefined
+  /** Every descendant of a process now, with its start (for a timeout on a terminal). */
+  descendants(pid: number): Array<{pid: number; startTicks: number | null}>
   /** This process: its group, its terminal's foreground group, its reaped children's CPU. */
   self(): {childSystemMs: number; childUserMs: number; pgid: number; tpgid: number} | undefined
 }
@@ -36,11 +43,18 @@ export interface RunOptions {
   probes?: RunProbes
   /** Leak detection: wraps the child's argv and environment, samples while it runs. */
   tracker?: RunTracker
+  /**
+   * Called with the SIGKILL watchdog once it runs: the caller stops it when all cleanup is done
+   * (after the leak phase), so a SIGKILL to proc at any point still ends the run.
+   */
+  onWatchdog?(dog: Watchdog): void
 }
 
 /** What the runner asks of a leak tracker (src/core/leaks.ts). */
 export interface RunTracker {
   prepare(argv: string[], env: NodeJS.ProcessEnv): {argv: string[]; env: NodeJS.ProcessEnv}
+  /** The run's own cgroup's memory.peak, where there is one. */
+  memoryPeak(): number | undefined
   watchdogScript(): string
   started(pid: number, detached: boolean): void
   stopped(): void
@@ -86,9 +100,15 @@ export interface RunRecord {
   /** CPU of the child and the descendants it reaped (from this process's cutime/cstime). */
   cpuUserMs: number | null
   cpuSystemMs: number | null
-  /** Peak RSS of the child, sampled while it runs. */
+  /** Peak RSS of the child itself (its VmHWM, sampled while it runs). */
   maxRssBytes: number | null
+  /** Peak memory of the whole run: the cgroup's memory.peak, else the largest sampled sum over the tree. */
+  runPeakRssBytes: number | null
+  /** Where runPeakRssBytes comes from. */
+  runPeakRssSource: 'cgroup' | 'sampled' | null
   leaks: object[]
+  /** The leak phase was ended early by TERM or INT to proc: `leaks` is what was found by then. */
+  leaksCutShort: boolean
   /** Why the child could not run, when it could not. */
   error: string | null
   /** proc's exit status: the child's, or timeout(1)'s 124-127. */
@@ -108,6 +128,21 @@ export function exitStatus(r: Pick<RunRecord, 'exitCode' | 'killedAfterTimeout' 
   if (r.timedOut && !preserveStatus) return r.killedAfterTimeout || timeoutSignal.name === 'SIGKILL' ? 128 + 9 : EXIT.timedOut
   if (r.signal) return 128 + (signalNumber(r.signal) ?? 0)
   return r.exitCode ?? EXIT.internal
+}
+
+/** strerror(3)'s words for the errors a spawn meets, as timeout(1) prints them. */
+const ERRNO_TEXT: Record<string, string> = {
+  E2BIG: 'Argument list too long',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  ENOENT: 'No such file or directory',
+  ENOEXEC: 'Exec format error',
+  ENOTDIR: 'Not a directory',
+  EPERM: 'Operation not permitted',
+}
+
+function errnoText(code: string): string {
+  return ERRNO_TEXT[code] ?? code
 }
 
 function spawnErrorStatus(code: string | undefined): number {
@@ -142,7 +177,10 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     exitCode: null,
     killedAfterTimeout: false,
     leaks: [],
+    leaksCutShort: false,
     maxRssBytes: null,
+    runPeakRssBytes: null,
+    runPeakRssSource: null,
     pid: null,
     signal: null,
     startTime: new Date().toISOString(),
@@ -150,26 +188,29 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     timedOut: false,
   }
   if (options.cwd !== undefined) {
-    let isDir = false
+    let problem: string | undefined
     try {
-      isDir = statSync(options.cwd).isDirectory()
-    } catch {}
+      if (!statSync(options.cwd).isDirectory()) problem = 'ENOTDIR'
+    } catch (error) {
+      problem = (error as NodeJS.ErrnoException).code ?? 'ENOENT'
+    }
 
-    if (!isDir) throw new ProcError(`cannot change to directory '${options.cwd}': not a directory`, EXIT.internal)
+    if (problem) throw new ProcError(`cannot change directory to '${options.cwd}': ${errnoText(problem)}`, EXIT.internal)
   }
 
   const {tracker} = options
   let launch = {argv, env: options.env}
-  if (tracker) {
-    const problem = checkCommand(argv[0], options.env, options.cwd)
+  // exec('') fails with ENOENT, as timeout(1) reports it (Node would refuse it as an argument).
+  if (tracker || argv[0] === '') {
+    const problem = argv[0] === '' ? 'ENOENT' : checkCommand(argv[0], options.env, options.cwd)
     if (problem) {
-      record.error = `${problem}: cannot run ${argv[0]}`
+      record.error = `failed to run command '${argv[0]}': ${errnoText(problem)}`
       record.exitStatus = spawnErrorStatus(problem)
       record.endTime = new Date().toISOString()
       return record
     }
 
-    launch = tracker.prepare(argv, options.env)
+    if (tracker) launch = tracker.prepare(argv, options.env)
   }
 
   const before = probes?.self()
@@ -179,13 +220,41 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   let running = true
   let dog: Watchdog | undefined
 
-  /** Signal the child: its whole group when it leads one. */
-  const signalChild = (signal: NodeJS.Signals | number) => {
+  /**
+   * Signal the child: its whole group when it leads one. On a terminal it shares proc's group, so
+   * for a timeout (`tree`) its descendants are signalled one by one, each start-checked.
+   */
+  const signalChild = (signal: NodeJS.Signals | number, tree = false) => {
     if (!running || child.pid === undefined) return
+    const members = tree && options.interactive && probes ? probes.descendants(child.pid) : []
     try {
       process.kill(options.interactive ? child.pid : -child.pid, signal)
     } catch {
       // it is on its way out
+    }
+
+    for (const m of members) {
+      if (m.startTicks === null || probes!.startTicks(m.pid) !== m.startTicks) continue
+      try {
+        process.kill(m.pid, signal)
+      } catch {}
+    }
+  }
+
+  const timedOut = () => {
+    if (record.timedOut || !running) return
+    record.timedOut = true
+    signalChild(options.timeoutSignal.number, true)
+    if (options.timeoutSignal.name !== 'SIGKILL' && options.timeoutSignal.name !== 'SIGCONT') signalChild('SIGCONT', true)
+    if (options.killAfterMs !== undefined) {
+      longTimeout(
+        () => {
+          record.killedAfterTimeout = running
+          signalChild('SIGKILL', true)
+        },
+        options.killAfterMs,
+        (t) => timers.push(t),
+      )
     }
   }
 
@@ -199,12 +268,13 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     signalChild(signal)
   }
 
-  // A listener also keeps SIGUSR1 from opening the Node inspector.
+  // A listener also keeps SIGUSR1 from opening the Node inspector. ALRM is the timer firing, as in timeout(1).
   for (const s of FORWARDED) process.on(s, forward)
+  process.on('SIGALRM', timedOut)
 
   const exited = new Promise<void>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      record.error = `${error.code ?? 'error'}: ${error.message}`
+      record.error = `failed to run command '${argv[0]}': ${errnoText(error.code ?? error.message)}`
       record.exitStatus = spawnErrorStatus(error.code)
       running = false
       resolve()
@@ -212,25 +282,13 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     child.once('spawn', () => {
       record.pid = child.pid ?? null
       dog = startWatchdog(watchdogScript(child.pid!, probes?.startTicks(child.pid!), !options.interactive, tracker?.watchdogScript()))
+      if (dog) options.onWatchdog?.(dog)
       tracker?.started(child.pid!, !options.interactive)
-      if (probes) sampleRss()
-      if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
-        timers.push(
-          setTimeout(() => {
-            record.timedOut = true
-            signalChild(options.timeoutSignal.number)
-            if (options.timeoutSignal.name !== 'SIGKILL' && options.timeoutSignal.name !== 'SIGCONT') signalChild('SIGCONT')
-            if (options.killAfterMs !== undefined && options.killAfterMs > 0) {
-              timers.push(
-                setTimeout(() => {
-                  record.killedAfterTimeout = running
-                  signalChild('SIGKILL')
-                }, options.killAfterMs),
-              )
-            }
-          }, options.timeoutMs),
-        )
+      if (probes) {
+        sampleRss()
+        sampleTree()
       }
+      if (options.timeoutMs !== undefined) longTimeout(timedOut, options.timeoutMs, (t) => timers.push(t))
     })
     // 'exit', not 'close': a grandchild holding stdout open must not delay the report.
     child.once('exit', (code, signal) => {
@@ -253,10 +311,27 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     delay = Math.min(delay * 2, 50)
   }
 
+  // The tree costs a listing of every process: sampled less often than the child alone.
+  let treeDelay = 10
+  function sampleTree() {
+    if (!running || child.pid === undefined) return
+    const sum = probes!.treeRss(child.pid)
+    if (sum !== undefined) {
+      record.runPeakRssBytes = Math.max(record.runPeakRssBytes ?? 0, sum)
+      record.runPeakRssSource = 'sampled'
+    }
+
+    const timer = setTimeout(sampleTree, treeDelay)
+    timer.unref()
+    timers.push(timer)
+    treeDelay = Math.min(treeDelay * 2, 200)
+  }
+
   await exited
   for (const t of timers) clearTimeout(t)
   for (const s of FORWARDED) process.off(s, forward)
-  dog?.stop()
+  process.off('SIGALRM', timedOut)
+  if (!options.onWatchdog) dog?.stop()
 
   record.durationMs = Math.round(performance.now() - t0)
   record.endTime = new Date().toISOString()
@@ -266,6 +341,37 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     record.cpuSystemMs = after.childSystemMs - before.childSystemMs
   }
 
+  const cgroupPeak = tracker?.memoryPeak()
+  if (cgroupPeak !== undefined && record.error === null) {
+    record.runPeakRssBytes = cgroupPeak
+    record.runPeakRssSource = 'cgroup'
+  } else if (record.maxRssBytes !== null && (record.runPeakRssBytes ?? 0) < record.maxRssBytes) {
+    // The child's own high-water mark is a lower bound on the run's.
+    record.runPeakRssBytes = record.maxRssBytes
+    record.runPeakRssSource = 'sampled'
+  }
+
   if (record.error === null) record.exitStatus = exitStatus(record, preserveStatus, options.timeoutSignal)
   return record
+}
+
+/** The run's probes on the procfs source. */
+export function procfsProbes(source: ProcfsSource): RunProbes {
+  return {
+    descendants: (pid) => new ProcessTree(source.listSync(new Set(['pid', 'ppid', 'startTicks']))).descendants(pid),
+    treeRss(pid) {
+      const tree = new ProcessTree(source.listSync(new Set(['pid', 'ppid', 'startTicks'])))
+      if (!tree.get(pid)) return undefined
+      let sum: number | undefined
+      for (const p of [tree.get(pid)!, ...tree.descendants(pid)]) {
+        const rss = source.rss(p.pid)
+        if (rss !== undefined) sum = (sum ?? 0) + rss
+      }
+
+      return sum
+    },
+    peakRss: (pid) => source.peakRss(pid),
+    self: () => source.self(),
+    startTicks: (pid) => source.startTicks(pid),
+  }
 }

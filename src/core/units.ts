@@ -15,7 +15,7 @@ const SIZE_UNITS: Record<string, number> = {
   tib: 1024 ** 4,
 }
 
-const NUMBER_WITH_UNIT = /^(\d+(?:\.\d+)?|\.\d+)([a-z]*)$/i
+const NUMBER_WITH_UNIT = /^(\d+(?:\.\d*)?|\.\d+)([a-z]*)$/i
 
 /** The multiplier of a unit suffix, for durations (to ms) or sizes (to bytes); undefined if unknown. */
 export function unitFactor(unit: string): number | undefined {
@@ -23,24 +23,57 @@ export function unitFactor(unit: string): number | undefined {
   return DURATION_UNITS[u] ?? SIZE_UNITS[u]
 }
 
+/** A number as timeout(1) reads one (decimal, fraction, exponent), then a lowercase unit. */
+const DURATION = /^((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(ms|s|m|h|d)?$/
+
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); longer ones are chained. */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
 /**
- * Parse a duration such as `500ms`, `10s`, `5m`, `1.5h`, `2d` into milliseconds.
- * A bare number is seconds, as in timeout(1).
+ * Parse a duration into milliseconds, as timeout(1) reads one: `500ms`, `10s`, `5m`, `1.5h`, `2d`,
+ * `1e-3`, `2.34e+5d`. A bare number is seconds. Units are lowercase, as in timeout (`42D` is an
+ * error). Returns Infinity for a value too large to count: the caller decides what that means.
  */
 export function parseDuration(text: string, what = 'duration'): number {
-  const m = NUMBER_WITH_UNIT.exec(text.trim())
-  const factor = m ? (m[2] === '' ? 1000 : DURATION_UNITS[m[2].toLowerCase()]) : undefined
-  if (!m || factor === undefined) {
-    throw new UsageError(`invalid ${what} '${text}': use a number with ms, s, m, h or d (e.g. 500ms, 10s, 5m)`)
-  }
-  const ms = Number(m[1]) * factor
-  if (!Number.isFinite(ms) || ms > Number.MAX_SAFE_INTEGER) throw new UsageError(`invalid ${what} '${text}': too large`)
-  return Math.round(ms)
+  const m = DURATION.exec(text.trim())
+  if (!m) throw new UsageError(`invalid ${what} '${text}': use a number with ms, s, m, h or d (e.g. 500ms, 10s, 5m)`)
+  const ms = Number(m[1]) * DURATION_UNITS[m[2] ?? 's']
+  if (Number.isNaN(ms)) throw new UsageError(`invalid ${what} '${text}'`)
+  return ms > Number.MAX_SAFE_INTEGER ? Number.POSITIVE_INFINITY : Math.round(ms)
 }
 
-/** An optional duration flag: undefined when not given. */
+/** An optional duration flag: undefined when not given. Too large to count is an error here. */
 export function optionalDuration(text: string | undefined, what: string): number | undefined {
-  return text === undefined ? undefined : parseDuration(text, what)
+  if (text === undefined) return undefined
+  const ms = parseDuration(text, what)
+  if (!Number.isFinite(ms)) throw new UsageError(`invalid ${what} '${text}': too large`)
+  return ms
+}
+
+/**
+ * A time limit, as timeout(1) takes one: undefined (no limit) when not given, for `0` and `none`,
+ * and for anything too large to count; else milliseconds (a positive value rounds up to 1 ms).
+ */
+export function parseTimeLimit(text: string | undefined, what: string): number | undefined {
+  if (text === undefined || text.trim() === 'none' || text.trim() === 'inf' || text.trim() === 'infinity') return undefined
+  const ms = parseDuration(text, what)
+  if (ms === 0 && Number(DURATION.exec(text.trim())![1]) === 0) return undefined
+  return Number.isFinite(ms) ? Math.max(1, ms) : undefined
+}
+
+/** setTimeout for any delay: past MAX_TIMER_MS the wait is chained, never overflowed. */
+export function longTimeout(fn: () => void, ms: number, keep: (timer: NodeJS.Timeout) => void): void {
+  if (!Number.isFinite(ms)) return
+  if (ms <= MAX_TIMER_MS) {
+    keep(setTimeout(fn, ms))
+    return
+  }
+
+  keep(
+    setTimeout(() => {
+      longTimeout(fn, ms - MAX_TIMER_MS, keep)
+    }, MAX_TIMER_MS),
+  )
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,9 +1,10 @@
+import {writeErr} from '../base-command.js'
 import type {Hook} from '@oclif/core'
 
 /** An unknown command is a usage error: one line, exit 2. */
 const hook: Hook<'command_not_found'> = async function (options) {
   const commands = options.config.commandIDs.filter((id) => id !== 'help').join(', ')
-  process.stderr.write(`proc: unknown command '${options.id}' (commands: ${commands}; see proc --help)\n`)
+  writeErr(`proc: unknown command '${options.id}' (commands: ${commands}; see proc --help)\n`)
   process.exitCode = 2
 }
 

@@ -70,7 +70,7 @@ describe('proc spawn', () => {
       assert.equal((await runCli(['spawn', '--', file])).code, 126)
       const cwd = await runCli(['spawn', '--cwd', path.join(dir, 'missing'), '--', 'true'])
       assert.equal(cwd.code, 125)
-      assert.match(cwd.stderr, /cannot change to directory/)
+      assert.match(cwd.stderr, /cannot change directory to .*: No such file or directory/)
     })
 
     it('125, not 2, for its own usage errors', async () => {
@@ -222,5 +222,101 @@ print(os.waitstatus_to_exitcode(status))
       assert.equal(r.code, 6)
       assert.match(r.stderr, /cannot write the report to \/dev\/full: ENOSPC/)
     })
+  })
+})
+
+describe('proc spawn: exact in every environment', function () {
+  this.timeout(30_000)
+  const proc = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)}`
+  const sh = (script: string) => spawnSync('bash', ['-c', script], {encoding: 'utf8'})
+
+  it("an unwritable stderr or stdout never changes an exit status (spawn's, wait's, a usage error's)", () => {
+    const r = sh(`
+      ${proc} spawn -- sh -c 'echo hi; sleep 0.2; exit 7' 2>&1 | grep -q hi; echo "pipe=\${PIPESTATUS[0]}"
+      ${proc} spawn -- sh -c 'exit 7' 2>/dev/full; echo "full=$?"
+      ${proc} wait 4194000 --for start --name no-such-thing-here --timeout 200ms 2>&1 | true; echo "wait=\${PIPESTATUS[0]}"
+      ${proc} list --bogus 2>/dev/full; echo "usage=$?"
+      ${proc} list --json >/dev/full; echo "listfull=$?"
+    `)
+    assert.match(r.stdout, /pipe=7\nfull=7\nwait=2\nusage=2\nlistfull=4\n/, r.stdout + r.stderr)
+    assert.match(r.stderr, /^proc list: cannot write output: ENOSPC$/m)
+  })
+
+  it('durations as timeout(1) reads them; none and 0 are no limit; a long timer never fires early', async () => {
+    const run = (t: string, ...cmd: string[]) => runCli(['spawn', '-q', '--timeout', t, '--', ...cmd])
+    assert.equal((await run('1e-3', 'sleep', '5')).code, 124)
+    assert.equal((await run('25d', 'sleep', '0.3')).code, 0)
+    assert.equal((await run('2.34e+5d', 'true')).code, 0)
+    assert.equal((await run('none', 'true')).code, 0)
+    assert.equal((await run('0', 'sh', '-c', 'exit 3')).code, 3)
+    const bad = await run('42D', 'true')
+    assert.equal(bad.code, 125)
+    assert.match(bad.stderr, /invalid --timeout '42D'/)
+  })
+
+  it('SIGALRM is the timer firing, as in timeout(1)', async () => {
+    const {code, stderr} = await runCli(['spawn', '--', 'sh', '-c', 'kill -s ALRM $PPID; sleep 5'])
+    assert.equal(code, 124, stderr)
+  })
+
+  it('--clear-env passes exactly what --env adds; an empty command is 127 as in timeout(1)', async () => {
+    const env = await runCli(['spawn', '-q', '--clear-env', '--env', 'A=1', '--', '/usr/bin/env'])
+    assert.equal(env.stdout, 'A=1\n')
+    const empty = await runCli(['spawn', '--', ''])
+    assert.equal(empty.code, 127)
+    assert.match(empty.stderr, /failed to run command '': No such file or directory/)
+  })
+
+  it('the report gives the peak memory of the whole run next to the child\'s own', async function () {
+    if (spawnSync('python3', ['-c', '0']).status !== 0) this.skip()
+    const {stderr} = await runCli(['spawn', '--report', 'json', '--', 'sh', '-c', 'python3 -c "x = bytearray(100 * 1024 * 1024); import time; time.sleep(0.5)"'])
+    const [r] = JSON.parse(stderr)
+    assert.ok(r.runPeakRssBytes > 100 * 1024 * 1024, stderr)
+    assert.ok(r.maxRssBytes < 50 * 1024 * 1024, 'the child (sh) itself is small')
+    assert.ok(['cgroup', 'sampled'].includes(r.runPeakRssSource))
+  })
+
+  it('on a terminal, a timeout ends the child and everything it started', function () {
+    if (spawnSync('script', ['--version']).status !== 0) this.skip()
+    const mark = `${process.pid}${Math.floor(Math.random() * 1000)}`
+    const r = spawnSync('script', ['-qec', `${proc} spawn -q -t 1s -- sh -c "sleep 116${mark} & sleep 117${mark}"; echo "rc=$?"`, '/dev/null'], {encoding: 'utf8'})
+    assert.match(r.stdout, /rc=124/, r.stdout + r.stderr)
+    const left = spawnSync('pgrep', ['-f', `sleep 11[67]${mark}`], {encoding: 'utf8'}).stdout.trim()
+    assert.equal(left, '', 'nothing the child started is left')
+  })
+
+  it('TERM during the leak phase ends it at once, says so, and removes the cgroup; so does SIGKILL', async () => {
+    const mount = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) => spawnSync('test', ['-f', `${m}/cgroup.controllers`]).status === 0)
+    const groups = () => (mount ? spawnSync('sh', ['-c', `find ${mount} -maxdepth 3 -name 'proc-spawn-*'`], {encoding: 'utf8'}).stdout.trim() : '')
+    const leak = `30.${process.pid}`
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      const {child, done} = startSpawn(['--leak-grace', '20s', '--report', 'json', '--', 'sh', '-c', `sleep ${leak} &`])
+      // The leak phase has begun once the child (sh) is gone and its sleep is an orphan.
+      for (let i = 0; i < 200; i++) {
+        const pid = spawnSync('pgrep', ['-f', `^sleep ${leak}$`], {encoding: 'utf8'}).stdout.trim().split('\n')[0]
+        const ppid = pid ? readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ')[1] : undefined
+        let parent = ''
+        try {
+          parent = ppid ? readFileSync(`/proc/${ppid}/comm`, 'latin1').trim() : 'sh'
+        } catch {}
+
+        if (ppid && parent !== 'sh') break
+        await sleep(50)
+      }
+
+      await sleep(300)
+      child.kill(signal)
+      const {code, stderr} = await done
+      if (signal === 'SIGTERM') {
+        const [report] = JSON.parse(stderr)
+        assert.equal(report.leaksCutShort, true)
+        assert.equal(code, 0, 'the child\'s own status')
+      }
+
+      for (let i = 0; i < 30 && groups() !== ''; i++) await sleep(100)
+      assert.equal(groups(), '', `a cgroup was left after ${signal}`)
+    }
+
+    spawnSync('pkill', ['-KILL', '-f', `^sleep ${leak}$`])
   })
 })

@@ -4,7 +4,7 @@ import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
-import {parseBootTime, PF_EXITING, parseCmdline, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {parseBootTime, PF_EXITING, parseCmdline, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
 /** Clock ticks per second of stat's time fields. Linux fixes USER_HZ at 100 on every architecture Node runs on. */
@@ -90,6 +90,12 @@ export class ProcfsSource implements ProcessSource {
   /** When a process started (field 22 of stat); undefined once it is gone. */
   startTicks(pid: number): number | undefined {
     return this.probe(pid)?.startTicks ?? undefined
+  }
+
+  /** Resident memory now (VmRSS); undefined once it is gone or a zombie. */
+  rss(pid: number): number | undefined {
+    const buf = this.io.read(`${this.root}/${pid}/status`)
+    return isFailure(buf) ? undefined : parseRss(buf.toString('latin1'))
   }
 
   /** Peak resident memory (VmHWM) of a running process; undefined once it is gone or a zombie. */

@@ -181,6 +181,12 @@ export function parsePeakRss(text: string): number | undefined {
   return m ? Number(m[1]) * 1024 : undefined
 }
 
+/** VmRSS (resident set size now, as ps prints it) from /proc/PID/status, in bytes. */
+export function parseRss(text: string): number | undefined {
+  const m = /\nVmRSS:\s+(\d+) kB/.exec(text)
+  return m ? Number(m[1]) * 1024 : undefined
+}
+
 /** TCP state LISTEN, and the state of a bound UDP socket, in /proc/net/{tcp,udp}[6]. */
 const TCP_LISTEN = '0A'
 const UDP_BOUND = '07'
