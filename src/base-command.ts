@@ -35,7 +35,64 @@ function oneLine(message: string): string {
  */
 export function defaultWatchInterval(argv: string[]): string[] {
   const dd = argv.indexOf('--')
-  return argv.map((a, i) => (a === '--watch' && (dd === -1 || i < dd) && !/^\d+(\.\d+)?(ms|s|m|h)$/.test(argv[i + 1] ?? '') ? '--watch=2s' : a))
+  return argv.map((a, i) => (a === '--watch' && (dd === -1 || i < dd) && !/^(\d+(\.\d+)?|\.\d+)(ms|s|m|h|d)?$/.test(argv[i + 1] ?? '') ? '--watch=2s' : a))
+}
+
+/**
+ * Bind values to their flags as getopt does, so a value may start with `-`: `--sort -cpu`,
+ * `-s -cpu` and `--match --json` become `--sort=-cpu`, `--sort=-cpu` and `--match=--json`
+ * (oclif alone would read the value as a flag). `--match -- X` takes X: a pattern that is
+ * exactly `--` is written `--match=--`. A bare `--` (not a value) ends the flags.
+ */
+export function bindFlagValues(argv: readonly string[], flags: Record<string, {type: string; char?: string}>): string[] {
+  const valued = new Map<string, string>()
+  for (const [name, def] of Object.entries(flags)) {
+    if (def.type !== 'option') continue
+    valued.set(`--${name}`, name)
+    if (def.char) valued.set(`-${def.char}`, name)
+  }
+
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') {
+      out.push(...argv.slice(i))
+      break
+    }
+
+    const eq = a.indexOf('=')
+    if (eq > 0 && valued.has(a.slice(0, eq))) {
+      const value = a.slice(eq + 1)
+      out.push(`--${valued.get(a.slice(0, eq))}=${value.startsWith('-') ? DASH_GUARD + value : value}`)
+      continue
+    }
+
+    const name = valued.get(a)
+    if (name === undefined || i + 1 >= argv.length) {
+      out.push(a)
+      continue
+    }
+
+    let value = argv[++i]
+    if (value === '--' && i + 1 < argv.length) value = argv[++i]
+    out.push(`--${name}=${value.startsWith('-') ? DASH_GUARD + value : value}`)
+  }
+
+  return out
+}
+
+/**
+ * oclif refuses a value that looks like one of the command's flags (`-cpu` reads as `-c`), even
+ * after `=`: such a value travels with this private-use character in front, removed after parsing.
+ */
+const DASH_GUARD = '\uE000'
+
+/** Remove the guard from every parsed flag value (multiple and comma-split values included). */
+export function unguardFlags<T extends Record<string, unknown>>(flags: T): T {
+  const clean = (v: unknown): unknown =>
+    typeof v === 'string' ? (v.startsWith(DASH_GUARD) ? v.slice(DASH_GUARD.length) : v) : Array.isArray(v) ? v.map((x) => clean(x)) : v
+  for (const key of Object.keys(flags)) (flags as Record<string, unknown>)[key] = clean(flags[key])
+  return flags
 }
 
 /** Parse a process id the way kill(1) should: a positive decimal integer no larger than pid_max. */
@@ -140,7 +197,10 @@ export abstract class ProcCommand extends Command {
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
     try {
-      return await super.parse(options, defaultWatchInterval(argv ?? this.argv))
+      const flags = (options?.flags ?? {}) as Record<string, {type: string; char?: string}>
+      const parsed = await super.parse(options, bindFlagValues(defaultWatchInterval(argv ?? this.argv), flags))
+      unguardFlags(parsed.flags)
+      return parsed
     } catch (error) {
       if (error instanceof ProcError) throw error
       throw new UsageError(oneLine((error as Error).message))
@@ -161,7 +221,10 @@ export abstract class ProcCommand extends Command {
       session: flags.session?.map((p) => parseCount(p, '--session')),
       state: flags.state,
       tty: flags.tty,
-      user: flags.user,
+      user: flags.user?.map((u) => {
+        if (u.trim() === '') throw new UsageError('--user: an empty user name')
+        return u
+      }),
       where: flags.where,
       youngerThanMs: optionalDuration(flags['younger-than'], '--younger-than'),
     }

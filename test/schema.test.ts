@@ -43,7 +43,7 @@ describe('the record schema', () => {
     ])
     assert.deepEqual(Object.keys(schema.definitions.spawnReport.properties), [
       'command', 'argv', 'pid', 'startTime', 'endTime', 'durationMs', 'exitCode', 'signal', 'timedOut', 'killedAfterTimeout',
-      'cpuUserMs', 'cpuSystemMs', 'maxRssBytes', 'leaks', 'error', 'exitStatus',
+      'cpuUserMs', 'cpuSystemMs', 'maxRssBytes', 'runPeakRssBytes', 'runPeakRssSource', 'leaks', 'leaksCutShort', 'error', 'exitStatus',
     ])
   })
 

@@ -12,15 +12,17 @@ import {buildSelection} from '../core/select.js'
 import {sortRecords} from '../core/sort.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
-import {parseSnapshot} from '../input/records.js'
+import {parseSnapshot, readStdin} from '../input/records.js'
 
 const {sample: _sample, ...diffSourceFlags} = sourceFlags
 
-function readSnapshot(file: string): ProcessInfo[] {
+/** A snapshot file, or stdin for `-` (read as a stream: a pipe may be non-blocking, EAGAIN). */
+async function readSnapshot(file: string): Promise<ProcessInfo[]> {
   let text: string
   try {
-    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8')
+    text = file === '-' ? await readStdin() : readFileSync(file, 'utf8')
   } catch (error) {
+    if (error instanceof UsageError) throw error
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }
 
@@ -58,8 +60,8 @@ gets change: started | exited. --fail-on-new exits 1 when anything new matches: 
     const selection = buildSelection(this.selectorsFrom(flags))
     const plan = this.outputPlan(flags, {machine: [...processColumns, changeColumn], sort: 'pid', table: 'change,pid,ppid,user,elapsed,command'})
     if (!plan) return
-    const before = readSnapshot(args.before)
-    const after = args.after === undefined ? await this.live(flags) : readSnapshot(args.after)
+    const before = await readSnapshot(args.before)
+    const after = args.after === undefined ? await this.live(flags) : await readSnapshot(args.after)
 
     const {exited, started} = diffSnapshots(before, after)
     const tag = (records: ProcessInfo[], change: Change) => records.filter((r) => selection.test(r)).map((r) => ({...r, change}))

@@ -3,10 +3,11 @@ import {Flags} from '@oclif/core'
 import {type OutputPlan, parseCount, ProcCommand} from '../base-command.js'
 import {parseColumns} from '../columns/index.js'
 import {checkedByColumn, foundColumn, signalColumn, statusColumn, stepColumn} from '../columns/status.js'
+import {UsageError} from '../core/errors.js'
 import {describeUnmatched, isFailure, killWithConvergence, type KillRecord} from '../core/kill.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
-import {parseLadder, parseSignal, simpleLadder} from '../core/signals.js'
+import {listSignals, parseLadder, parseSignal, signalShorthands, simpleLadder} from '../core/signals.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {planKill} from '../core/targets.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
@@ -56,7 +57,13 @@ left out of selector matches.`
     group: Flags.boolean({char: 'g', description: 'also signal every member of the targets\' process groups'}),
     max: Flags.string({default: '100', description: 'refuse (exit 2, nothing sent) when the selection matches more processes than this; 0: no limit'}),
     quiet: Flags.boolean({char: 'q', description: 'print nothing; the exit code tells'}),
-    signal: Flags.string({char: 'S', default: 'TERM', description: 'signal name (TERM, SIGTERM) or number', exclusive: ['then']}),
+    list: Flags.boolean({char: 'l', description: 'list the signal names and numbers, like kill -l'}),
+    signal: Flags.string({
+      char: 's',
+      default: 'TERM',
+      description: 'signal name (TERM, SIGTERM, RTMIN+1) or number; also -9, -KILL; 0 only checks that every target exists',
+      exclusive: ['then'],
+    }),
     then: Flags.string({description: 'escalation ladder of signals and waits, e.g. INT,2s,TERM,5s,KILL', exclusive: ['timeout']}),
     timeout: Flags.string({char: 't', description: 'wait this long for the targets to exit, then send KILL'}),
     tree: Flags.boolean({char: 'T', description: 'also signal every descendant, deepest first'}),
@@ -67,11 +74,18 @@ left out of selector matches.`
   static override usage = '<%= command.id %> [PID... | -] [FLAGS]'
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Kill)
+    const {argv, flags} = await this.parse(Kill, signalShorthands(this.argv))
+    if (flags.list) {
+      this.write(listSignals())
+      return
+    }
+
+    const signal = parseSignal(flags.signal, '--signal', true)
     // Validate everything before anything is signalled.
     const ladder = flags.then
       ? parseLadder(flags.then)
-      : simpleLadder(parseSignal(flags.signal), optionalDuration(flags.timeout, '--timeout'))
+      : simpleLadder(signal, optionalDuration(flags.timeout, '--timeout'))
+    if (signal.number === 0 && (flags.then || flags.timeout)) throw new UsageError('--signal 0 checks existence only: it takes no --timeout or --then')
     const max = parseCount(flags.max, '--max')
     const selection = buildSelection(this.selectorsFrom(flags))
     const plan = this.outputPlan({...flags, limit: undefined, sort: undefined}, {
@@ -103,7 +117,8 @@ left out of selector matches.`
     }
 
     if (!flags.quiet && records.length > 0) await this.report(records, plan, flags['dry-run'] && flags.tree)
-    if (records.some((r) => isFailure(r.status))) process.exitCode = 1
+    // --signal 0 is kill -0: every target must exist.
+    if (records.some((r) => isFailure(r.status) || (signal.number === 0 && r.status === 'gone'))) process.exitCode = 1
     if (matched === 0 && !flags['allow-empty']) this.nothingMatched(flags.quiet, describeUnmatched(records))
   }
 

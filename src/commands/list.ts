@@ -79,6 +79,8 @@ so they can be piped into other proc commands.`
 
     if (flags.count) this.write(`${records.length}\n`)
     else await this.print(records, plan)
-    if (flags['fail-on-empty'] && records.length === 0) process.exitCode = 1
+    // Like ps -p: pids asked for by number, none of which exists, is a failure.
+    const explicitPids = (argv as string[]).length > 0 || (flags.pid?.length ?? 0) > 0
+    if ((flags['fail-on-empty'] || explicitPids) && records.length === 0) process.exitCode = 1
   }
 }

@@ -43,12 +43,27 @@ const STATE_NAMES: Record<string, string> = {
   zombie: 'Z',
 }
 
-/** Parse a user-supplied regex; a bad one is a usage error naming the flag. */
+/** The longest pattern proc takes: far past any real one, short of V8's own limits. */
+export const MAX_PATTERN = 10_000
+
+/** Input echoed in a message, cut to a readable length. */
+export function quoteInput(text: string, max = 60): string {
+  return `'${text.length > max ? text.slice(0, max - 1) + '\u2026' : text}'`
+}
+
+/**
+ * Parse a user-supplied regex; a bad one is a usage error naming the flag. V8 compiles a regex
+ * on its first use: it is used once here, so a pattern too large to compile fails now, as input.
+ */
 export function parseRegex(source: string, flag: string, flags = ''): RegExp {
+  if (source.length > MAX_PATTERN) throw new UsageError(`${flag}: a pattern of ${source.length} characters is too long (at most ${MAX_PATTERN})`)
   try {
-    return new RegExp(source, flags)
+    const regex = new RegExp(source, flags)
+    regex.test('')
+    return regex
   } catch (error) {
-    throw new UsageError(`${flag}: invalid regex '${source}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`)
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')
+    throw new UsageError(`${flag}: invalid regex ${quoteInput(source)}: ${reason}`)
   }
 }
 
@@ -82,10 +97,19 @@ export function namePattern(pattern: string): (name: string) => boolean {
   return (name) => name === pattern
 }
 
-function stateLetter(value: string): string {
+/** The state letters Linux reports (proc(5)). */
+const STATE_LETTERS = new Set(['R', 'S', 'D', 'Z', 'T', 't', 'X', 'x', 'K', 'W', 'P', 'I'])
+
+/** A state letter or name as the state field holds it (S for sleeping); undefined if it is none. */
+export function stateValue(value: string): string | undefined {
   const named = STATE_NAMES[value.toLowerCase()]
   if (named) return named
-  if (/^[A-Za-z]$/.test(value)) return value
+  return STATE_LETTERS.has(value) ? value : undefined
+}
+
+function stateLetter(value: string): string {
+  const letter = stateValue(value)
+  if (letter !== undefined) return letter
   throw new UsageError(`--state: unknown state '${value}' (use a letter such as R S D Z T, or running, sleeping, zombie...)`)
 }
 

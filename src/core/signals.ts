@@ -15,19 +15,67 @@ for (const [name, number] of Object.entries(constants.signals)) if (!BY_NUMBER.h
 /** The highest signal number (SIGRTMAX on Linux). */
 const MAX_SIGNAL = 64
 
-/** `TERM`, `SIGTERM`, `term`, `15`: a signal this platform knows. Anything else is a usage error. */
-export function parseSignal(text: string, flag = '--signal'): Signal {
+/** The first real-time signal on Linux (glibc's SIGRTMIN; 32 and 33 are its threads'). */
+const RTMIN = 34
+
+/** A signal's name without SIG, as kill -l prints it: TERM, RTMIN+6. */
+export function signalName(number: number): string {
+  const known = BY_NUMBER.get(number)
+  if (known) return known.replace(/^SIG/, '')
+  if (number === RTMIN) return 'RTMIN'
+  if (number === MAX_SIGNAL) return 'RTMAX'
+  if (number > RTMIN && number < MAX_SIGNAL) return number - RTMIN <= (MAX_SIGNAL - RTMIN) / 2 ? `RTMIN+${number - RTMIN}` : `RTMAX-${MAX_SIGNAL - number}`
+  return String(number)
+}
+
+/**
+ * `TERM`, `SIGTERM`, `term`, `15`, `RTMIN+6`: a signal this platform knows. Anything else is a
+ * usage error. `0` (no signal, an existence check) only where `allowZero`.
+ */
+export function parseSignal(text: string, flag = '--signal', allowZero = false): Signal {
   const t = text.trim()
   if (/^\d+$/.test(t)) {
     const number = Number(t)
+    if (number === 0 && allowZero) return {name: 'SIG0', number: 0}
     if (number < 1 || number > MAX_SIGNAL) throw new UsageError(`${flag}: '${text}' is not a signal number (1-${MAX_SIGNAL})`)
-    return {name: BY_NUMBER.get(number) ?? `SIG${number}`, number}
+    return {name: BY_NUMBER.get(number) ?? `SIG${signalName(number)}`, number}
   }
 
-  const name = t.toUpperCase().startsWith('SIG') ? t.toUpperCase() : `SIG${t.toUpperCase()}`
-  const number = (constants.signals as Record<string, number>)[name]
-  if (number === undefined) throw new UsageError(`${flag}: unknown signal '${text}' (try TERM, INT, HUP, KILL, USR1 or a number)`)
+  const upper = t.toUpperCase().replace(/^SIG/, '')
+  const rt = /^RT(MIN|MAX)([+-]\d+)?$/.exec(upper)
+  if (rt) {
+    const number = (rt[1] === 'MIN' ? RTMIN : MAX_SIGNAL) + Number(rt[2] ?? 0)
+    if (number >= RTMIN && number <= MAX_SIGNAL) return {name: `SIG${signalName(number)}`, number}
+  }
+
+  const name = `SIG${upper}`
+  const number = upper === '' ? undefined : (constants.signals as Record<string, number>)[name]
+  if (number === undefined) throw new UsageError(`${flag}: unknown signal '${text}' (try TERM, INT, HUP, KILL, USR1 or a number; proc kill -l lists them)`)
   return {name, number}
+}
+
+/** Every signal, `N NAME` a line, for `proc kill -l`. */
+export function listSignals(): string {
+  const lines: string[] = []
+  for (let n = 1; n <= MAX_SIGNAL; n++) if (BY_NUMBER.has(n) || n >= RTMIN) lines.push(`${String(n).padStart(2)} ${signalName(n)}`)
+  return lines.join('\n') + '\n'
+}
+
+/**
+ * kill(1) and pkill muscle memory: `-9`, `-KILL`, `-SIGKILL`, `-RTMIN+1` (before any `--`) mean
+ * `--signal=...`. Only words that are signals are taken: `-T` and the other flags stay flags.
+ */
+export function signalShorthands(argv: readonly string[]): string[] {
+  const dd = argv.indexOf('--')
+  return argv.map((a, i) => {
+    if ((dd !== -1 && i > dd) || !/^-(\d+|[A-Za-z][A-Za-z0-9+-]+)$/.test(a)) return a
+    try {
+      parseSignal(a.slice(1), '--signal', true)
+      return `--signal=${a.slice(1)}`
+    } catch {
+      return a
+    }
+  })
 }
 
 export type LadderStep = {kind: 'signal'; signal: Signal} | {kind: 'wait'; ms: number}

@@ -35,6 +35,8 @@ export interface ResolveOptions {
   exclude?: ReadonlySet<number>
   /** kill(pid, 0), to tell a hidden process from a gone one. */
   exists?(pid: number): boolean
+  /** proc's own pid (tests). */
+  self?: number
 }
 
 function fromInput(r: InputRecord): Evidence & {pid: number; startTicks: number | null; bootId: string | null} {
@@ -49,9 +51,13 @@ function fromInput(r: InputRecord): Evidence & {pid: number; startTicks: number 
  */
 export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpec, options: ResolveOptions = {}): Target[] {
   const byPid = new Map(snapshot.map((r) => [r.pid, r]))
+  // A stdin record of proc itself was listed by the other half of its own pipeline
+  // (`proc list ... | proc kill`): it cannot have been meant, and is left out like a selector's.
+  const self = options.self ?? process.pid
+  const selfRecord = byPid.get(self)
   const explicit = [
     ...spec.pids.map((pid) => ({pid, startTicks: null, bootId: null}) as ReturnType<typeof fromInput>),
-    ...(spec.input ?? []).map((r) => fromInput(r)),
+    ...(spec.input ?? []).filter((r) => !(r.pid === self && selfRecord && isSameTarget(fromInput(r), selfRecord))).map((r) => fromInput(r)),
   ]
   if (explicit.length === 0 && spec.input === undefined) {
     return snapshot
@@ -124,7 +130,7 @@ export function planKill(snapshot: readonly ProcessInfo[], spec: TargetSpec, opt
   const ancestors = ancestorPids(snapshot, self)
   const guarded = options.force ? new Set<number>() : new Set([self, ...ancestors])
   // proc itself is left out by the selection unless --include-self; then it is protected.
-  const targets = resolveTargets(snapshot, spec, {exclude: ancestors, exists: options.exists})
+  const targets = resolveTargets(snapshot, spec, {exclude: ancestors, exists: options.exists, self})
   const matched = targets.filter((t) => t.state === 'alive').length
   const broad = spec.selection.active || (spec.input?.length ?? 0) > 0
   if (broad && options.max > 0 && matched > options.max && !options.dryRun) {

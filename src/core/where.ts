@@ -1,7 +1,7 @@
-import {type ColumnDef, findColumn, isNumeric} from '../columns/index.js'
+import {allColumns, type ColumnDef, isNumeric} from '../columns/index.js'
 import {UsageError} from './errors.js'
 import type {Field} from './process-info.js'
-import {unitFactor} from './units.js'
+import {parseRegex, stateValue} from './select.js'
 
 /**
  * The --where expression language.
@@ -13,9 +13,14 @@ import {unitFactor} from './units.js'
  *   comparison := operand ("==" | "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" | "!~") operand
  *   operand    := field | number[unit] | "string" | 'string' | /regex/flags | null | true | false
  *
- * Fields are column ids or aliases (pid, rssBytes, rss, cpu, name, command...). Numbers take
- * duration units (ms s m h d, to milliseconds) or size units (B kB MB GB TB powers of 1000,
- * KiB MiB GiB TiB powers of 1024, to bytes). A comparison with a null field is false, except
+ * Fields are column ids and their lowercase aliases (pid, rssBytes, rss, cpu, name, command...),
+ * spelled exactly; table headers (S, PID) are not fields, and an unknown bare word is an error
+ * (text goes in quotes), except a state letter or name compared with `state`. Units are typed by
+ * the field: durations (ms s m h d, combined as 1h30m) only on time spans, sizes (B; K M G T in
+ * powers of 1024 as the table prints them; KB MB GB TB powers of 1000; KiB MiB GiB TiB) only on
+ * byte fields; a bare number is the field's raw unit. `~` and `!~` take a regular expression,
+ * "..." or /.../flags, as in awk. Time fields compare as instants (ISO-8601, or
+ * YYYY-MM-DD[ HH:MM[:SS]] in local time). A comparison with a null field is false, except
  * `== null`, `!= null` and `!~`.
  */
 
@@ -97,9 +102,9 @@ function tokenize(expr: string): Token[] {
       const flags = /^[a-z]*/.exec(expr.slice(j + 1))![0]
       let regex: RegExp
       try {
-        regex = new RegExp(source, flags)
+        regex = parseRegex(source, '--where', flags)
       } catch (error) {
-        return fail(col, `invalid regex: ${(error as Error).message}`)
+        return fail(col, (error as Error).message.replace(/^--where: /, ''))
       }
 
       tokens.push({col, text: expr.slice(i, j + 1 + flags.length), type: 'regex', value: regex})
@@ -107,16 +112,10 @@ function tokenize(expr: string): Token[] {
       continue
     }
 
-    const num = /^(\d+(?:\.\d+)?|\.\d+)([a-z]*)/i.exec(expr.slice(i))
+    const num = /^(?:(?:\d+(?:\.\d+)?|\.\d+)[a-z]*)+/i.exec(expr.slice(i))
     if (num) {
-      let value = Number(num[1])
-      if (num[2] !== '') {
-        const factor = unitFactor(num[2])
-        if (factor === undefined) fail(col + num[1].length, `unknown unit '${num[2]}'`)
-        value *= factor!
-      }
-
-      tokens.push({col, text: num[0], type: 'number', value})
+      // The unit is read once the field on the other side says what kind of number this is.
+      tokens.push({col, text: num[0], type: 'number', value: /^(\d+(?:\.\d+)?|\.\d+)$/.test(num[0]) ? Number(num[0]) : undefined})
       i += num[0].length
       continue
     }
@@ -145,7 +144,7 @@ function tokenize(expr: string): Token[] {
   return tokens
 }
 
-type Operand = {column: ColumnDef; kind: 'field'; token: Token} | {kind: 'literal'; token: Token; value: unknown}
+type Operand = {column: ColumnDef; kind: 'field'; token: Token} | {kind: 'literal'; token: Token; value: unknown} | {kind: 'word'; token: Token}
 
 function describe(t: Token): string {
   return t.type === 'eof' ? 'end of expression' : `'${t.text}'`
@@ -165,7 +164,7 @@ function compare(op: string, a: unknown, b: unknown): boolean {
   }
 
   if (op === '~' || op === '!~') {
-    const matched = b instanceof RegExp ? b.test(asText(a)) : asText(a).includes(asText(b))
+    const matched = (b as RegExp).test(asText(a))
     return op === '~' ? matched : !matched
   }
 
@@ -234,8 +233,8 @@ export function compileWhere(expr: string): CompiledWhere {
         const word = t.text.toLowerCase()
         if (word === 'null') return {kind: 'literal', token: t, value: null}
         if (word === 'true' || word === 'false') return {kind: 'literal', token: t, value: word === 'true'}
-        const column = findColumn(t.text)
-        if (!column) return fail(t, `unknown field '${t.text}'`)
+        const column = whereField(t.text)
+        if (!column) return {kind: 'word', token: t}
         for (const f of column.needs) needs.add(f)
         return {column, kind: 'field', token: t}
       }
@@ -246,11 +245,58 @@ export function compileWhere(expr: string): CompiledWhere {
     }
   }
 
+  /** A number literal against a field of this kind: its unit read as that kind's. */
+  const typedNumber = (column: ColumnDef, field: Token, t: Token): number => {
+    const text = t.text
+    const kind = column.kind
+    if (kind === 'time') return fail(t, `'${field.text}' is a time: compare it with a date in quotes, e.g. "2026-11-25 03:27"`)
+    if (typeof t.value === 'number') return t.value
+    if (kind === 'duration' || kind === 'cputime') {
+      const ms = parseSpan(text)
+      if (ms === undefined) return fail(t, `'${text}' is not a duration: '${field.text}' takes ms s m h d (1h30m), or a bare number of milliseconds`)
+      return ms
+    }
+
+    if (kind === 'bytes') {
+      const m = /^(\d+(?:\.\d+)?|\.\d+)([a-z]+)$/i.exec(text)
+      const factor = m ? BYTE_UNITS[m[2].toLowerCase()] : undefined
+      if (!m || factor === undefined) return fail(t, `'${text}' is not a size: '${field.text}' takes B, K M G T (1024), KB MB GB TB (1000), KiB MiB GiB TiB, or a bare number of bytes`)
+      return Number(m[1]) * factor
+    }
+
+    return fail(t, `'${field.text}' is a ${KIND_WORDS[kind] ?? kind}: units apply to durations and sizes only; use a bare number`)
+  }
+
   const check = (left: Operand, op: Token, right: Operand) => {
-    if (left.kind === 'literal' && right.kind === 'literal') fail(left.token, 'a comparison needs a field on one side')
+    // Bare words: a state letter or name next to `state`; anything else is a mistake.
+    for (const [word, other] of [
+      [right, left],
+      [left, right],
+    ] as const) {
+      if (word.kind !== 'word') continue
+      const state = other.kind === 'field' && other.column.id === 'state' ? stateValue(word.token.text) : undefined
+      if (state === undefined) fail(word.token, `unknown field '${word.token.text}' (text needs quotes: "${word.token.text}"; --columns help lists the fields)`)
+      Object.assign(word, {kind: 'literal', value: state})
+    }
+
+    if (left.kind !== 'field' && right.kind !== 'field') fail(left.token, 'a comparison needs a field on one side')
+    if (left.kind === 'field' && right.kind === 'field' && left.column === right.column) {
+      fail(right.token, `'${left.token.text}' is compared with itself (a value in text needs quotes: "${right.token.text}")`)
+    }
+
     if (op.text === '~' || op.text === '!~') {
-      if (right.kind === 'field' || !(right.value instanceof RegExp || typeof right.value === 'string')) {
-        fail(right.token, `'${op.text}' needs a /regex/ or a string on its right`)
+      const r = right as Operand
+      if (r.kind === 'field' || !(r.kind === 'literal' && (r.value instanceof RegExp || typeof r.value === 'string'))) {
+        fail(r.token, `'${op.text}' needs a regular expression on its right: "..." or /.../`)
+      }
+
+      if (typeof (r as {value: unknown}).value === 'string') {
+        const source = (r as {value: string}).value
+        try {
+          ;(r as {value: unknown}).value = parseRegex(source, '--where')
+        } catch (error) {
+          fail(r.token, (error as Error).message.replace(/^--where: /, ''))
+        }
       }
 
       return
@@ -260,8 +306,15 @@ export function compileWhere(expr: string): CompiledWhere {
     for (const [field, other] of [
       [left, right],
       [right, left],
-    ]) {
-      if (field.kind === 'field' && isNumeric(field.column) && other.kind === 'literal' && typeof other.value === 'string') {
+    ] as const) {
+      if (field.kind !== 'field' || other.kind !== 'literal') continue
+      if (other.token.type === 'number') {
+        other.value = isNumeric(field.column) || field.column.kind === 'time' ? typedNumber(field.column, field.token, other.token) : other.token.text
+      } else if (field.column.kind === 'time' && typeof other.value === 'string') {
+        const at = parseInstant(other.value)
+        if (at === undefined) fail(other.token, `${other.token.text} is not a time: use ISO-8601 or "YYYY-MM-DD HH:MM[:SS]" (local time)`)
+        other.value = at
+      } else if (isNumeric(field.column) && typeof other.value === 'string') {
         if (other.value.trim() === '' || Number.isNaN(Number(other.value))) {
           fail(other.token, `'${field.token.text}' is a number, ${other.token.text} is not`)
         }
@@ -271,8 +324,18 @@ export function compileWhere(expr: string): CompiledWhere {
     }
   }
 
-  const read = (o: Operand) =>
-    o.kind === 'field' ? (r: Record<string, unknown>) => o.column.value(r) : () => (o as {value: unknown}).value
+  const read = (o: Operand) => {
+    if (o.kind !== 'field') return () => (o as {value: unknown}).value
+    if (o.column.kind === 'time') {
+      // Instants: the field's ISO-8601 text as milliseconds since the epoch.
+      return (r: Record<string, unknown>) => {
+        const v = o.column.value(r)
+        return typeof v === 'string' ? Date.parse(v) : v
+      }
+    }
+
+    return (r: Record<string, unknown>) => o.column.value(r)
+  }
 
   const comparison = (): Predicate => {
     const left = operand()
@@ -283,7 +346,15 @@ export function compileWhere(expr: string): CompiledWhere {
     const a = read(left)
     const b = read(right)
     const sym = op.text
-    return (r) => compare(sym, a(r), b(r))
+    const isNull = (o: Operand) => o.kind === 'literal' && o.value === null
+    if (isNull(left) || isNull(right)) return (r) => compare(sym, a(r), b(r))
+    // An unknown (null) field compares false with any value, except under !~.
+    return (r) => {
+      const x = a(r)
+      const y = b(r)
+      if (x === null || x === undefined || y === null || y === undefined) return sym === '!~'
+      return compare(sym, x, y)
+    }
   }
 
   const primary = (): Predicate => {
@@ -333,4 +404,52 @@ export function compileWhere(expr: string): CompiledWhere {
   const test = orExpr()
   if (peek().type !== 'eof') fail(peek(), `unexpected ${describe(peek())}`)
   return {needs, test}
+}
+
+/** Size units, case-insensitive: single letters as the table prints (1024), KB... SI, KiB... IEC. */
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  g: 1024 ** 3,
+  gb: 1e9,
+  gib: 1024 ** 3,
+  k: 1024,
+  kb: 1e3,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  t: 1024 ** 4,
+  tb: 1e12,
+  tib: 1024 ** 4,
+}
+
+const SPAN_UNITS: Record<string, number> = {d: 86_400_000, h: 3_600_000, m: 60_000, ms: 1, s: 1000}
+
+const KIND_WORDS: Partial<Record<string, string>> = {count: 'count', id: 'number (an id)', list: 'list', percent: 'percentage', string: 'text'}
+
+/** `1h30m`, `500ms`, `2.5s`: lowercase units, one or more parts; undefined if it is not one. */
+function parseSpan(text: string): number | undefined {
+  if (!/^(?:(?:\d+(?:\.\d+)?|\.\d+)(?:ms|s|m|h|d))+$/.test(text)) return undefined
+  let total = 0
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h|d)/g)) total += Number(m[1]) * SPAN_UNITS[m[2]]
+  return total
+}
+
+/** ISO-8601 (with its zone, or local without), or `YYYY-MM-DD[ HH:MM[:SS]]` local: ms since the epoch. */
+export function parseInstant(text: string): number | undefined {
+  const local = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(text.trim())
+  if (local) {
+    const [, y, mo, d, h = '0', mi = '0', sec = '0', ms = '0'] = local
+    const date = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Number(ms.padEnd(3, '0')))
+    return date.getMonth() === Number(mo) - 1 && date.getDate() === Number(d) ? date.getTime() : undefined
+  }
+
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text.trim())) return undefined
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : at
+}
+
+/** A field of --where: a column id or one of its lowercase aliases, spelled exactly. */
+function whereField(word: string): ColumnDef | undefined {
+  return allColumns().find((c) => c.id === word || c.aliases.includes(word))
 }

@@ -29,16 +29,22 @@ function fail(message: string): never {
   throw new UsageError(`stdin: ${message}`)
 }
 
+/** A value as the input wrote it (JSON turns 1e400 into Infinity, and stringify into null). */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value)
+  return text.length > 40 ? text.slice(0, 39) + '\u2026' : text
+}
+
 function toPid(value: unknown, where: string): number {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
-  if (!isPid(text)) fail(`${where}: pid ${JSON.stringify(value)} is not a process id`)
+  if (!isPid(text)) fail(`${where}: pid ${shown(value)} is not a process id`)
   return Number(text)
 }
 
 function toTicks(value: unknown, where: string): number | null {
   if (value === null || value === undefined || value === '') return null
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
-  if (!/^\d+$/.test(text)) fail(`${where}: startTicks ${JSON.stringify(value)} is not a number of ticks`)
+  if (!/^\d+$/.test(text)) fail(`${where}: startTicks ${shown(value)} is not a number of ticks`)
   return Number(text)
 }
 

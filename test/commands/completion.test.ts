@@ -37,7 +37,7 @@ describe('proc completion', () => {
     assert.match(zsh, /bashcompinit/)
     assert.match(zsh, /complete -o default -F _proc proc/)
     const fish = (await runCli(['completion', 'fish'])).stdout
-    assert.match(fish, /complete -c proc -n '__fish_seen_subcommand_from kill' -l signal -s S -x -a '.*\bTERM\b.*'/)
+    assert.match(fish, /complete -c proc -n '__fish_seen_subcommand_from kill' -l signal -s s -x -a '.*\bTERM\b.*'/)
     assert.match(fish, /complete -c proc -n '__fish_seen_subcommand_from list' -l columns -s c -x -a '.*\bcpuPercent\b.*'/)
     if (spawnSync('fish', ['--version']).status === 0) assert.equal(spawnSync('fish', ['-n', '-c', fish]).status, 0)
     assert.equal(spawnSync('bash', ['-n', '-c', bash]).status, 0)

@@ -8,10 +8,11 @@ import {startSleeper} from '../helpers/processes.js'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('--watch', () => {
-  it('takes an interval, or stands alone without eating a pid', () => {
+  it('takes an interval (a bare number is seconds, as watch -n), or stands alone', () => {
     assert.deepEqual(defaultWatchInterval(['--watch', '500ms']), ['--watch', '500ms'])
     assert.deepEqual(defaultWatchInterval(['--watch']), ['--watch=2s'])
-    assert.deepEqual(defaultWatchInterval(['--watch', '1234']), ['--watch=2s', '1234'])
+    assert.deepEqual(defaultWatchInterval(['--watch', '5']), ['--watch', '5'], '--watch 5 is every 5 seconds, never pid 5')
+    assert.deepEqual(defaultWatchInterval(['--watch', '--json']), ['--watch=2s', '--json'])
     assert.deepEqual(defaultWatchInterval(['--', '--watch']), ['--', '--watch'])
   })
 

@@ -72,7 +72,7 @@ const cases: Record<string, Case> = {
   // kill
   'kill: unknown signal': {args: (p) => ['kill', String(p), '--signal', 'TERMINATE'], code: 2},
   'kill: bare SIG': {args: (p) => ['kill', String(p), '--signal', 'SIG'], code: 2},
-  'kill: signal 0': {args: (p) => ['kill', String(p), '--signal', '0'], code: 2},
+  'kill: signal -1': {args: (p) => ['kill', String(p), '--signal', '-1'], code: 2},
   'kill: signal 65': {args: (p) => ['kill', String(p), '--signal', '65'], code: 2},
   'kill: bad --timeout': {args: (p) => ['kill', String(p), '--timeout', 'soon'], code: 2},
   'kill: ladder without waits': {args: (p) => ['kill', String(p), '--then', 'TERM,KILL'], code: 2},

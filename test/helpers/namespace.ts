@@ -26,15 +26,16 @@ export interface NsResult {
 /**
  * Run a shell script as pid 1 of a new pid namespace with its own /proc: whatever it starts and
  * whatever proc does inside can never touch a process outside, and everything in it dies with
- * it. The shell function `proc` runs the built CLI. The caller skips when `canUnshare()` is false.
+ * it (`extra`: more unshare flags, such as -n for a network of its own). The shell function
+ * `proc` runs the built CLI. The caller skips when `canUnshare()` is false.
  */
-export function inPidNamespace(script: string, timeoutMs = 30_000): Promise<NsResult> {
+export function inPidNamespace(script: string, timeoutMs = 30_000, shell = 'sh', extra: string[] = []): Promise<NsResult> {
   const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
   const proc = `proc() { ${q(process.execPath)} ${q(BIN)} "$@"; }`
   return new Promise((resolve) => {
     execFile(
       'unshare',
-      ['-p', '-f', '--mount-proc', '--kill-child', 'sh', '-c', `${proc}\n${script}`],
+      ['-p', '-f', '--mount-proc', '--kill-child', ...extra, shell, '-c', `${proc}\n${script}`],
       {encoding: 'utf8', killSignal: 'SIGKILL', timeout: timeoutMs},
       (error, stdout, stderr) => {
         resolve({code: error ? ((error as {code?: number}).code ?? null) : 0, stderr, stdout})

@@ -1,0 +1,149 @@
+import {strict as assert} from 'node:assert'
+import {chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {ROOT} from './helpers/cli.js'
+import {canUnshare, inPidNamespace} from './helpers/namespace.js'
+
+/**
+ * Every example in README.md and in each command's --help runs here, inside a pid namespace of
+ * its own (so `proc kill --name node` can only meet the processes this test started), with the
+ * pids, files and programs it names stood in for:
+ * - 4242 and 1234 are a process named node; for wait, processes that exit within a second;
+ * - node, make, webpack, vite (with --port 5173), sshd, worker and my-dev-server are running;
+ * - make test, npm test, ./server, ./job.sh and ./long-job.sh are programs that succeed.
+ * Each must run without a usage or internal error, and must find the processes it is after.
+ */
+
+interface Example {
+  where: string
+  text: string
+}
+
+function helpExamples(): Example[] {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
+  const out: Example[] = []
+  for (const [id, command] of Object.entries(manifest.commands) as Array<[string, {examples?: Array<string | {command: string}>}]>) {
+    for (const e of command.examples ?? []) {
+      const text = (typeof e === 'string' ? e : e.command).replaceAll('<%= config.bin %>', 'proc').replaceAll('<%= command.id %>', id)
+      out.push({text, where: `proc ${id} --help`})
+    }
+  }
+
+  return out
+}
+
+/** Shell lines of README.md's sh blocks that run proc, without their trailing comments. */
+function readmeExamples(): Example[] {
+  const out: Example[] = []
+  let inSh = false
+  for (const [i, raw] of readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').entries()) {
+    if (raw.startsWith('```')) {
+      inSh = raw === '```sh'
+      continue
+    }
+
+    const line = raw.trim()
+    if (!inSh || !/^(\.\/bin\/run\.js|proc) /.test(line)) continue
+    // A comment starts at a # after blanks, outside quotes.
+    let text = line
+    for (const m of line.matchAll(/\s+#\s/g)) {
+      const before = line.slice(0, m.index)
+      if ((before.split("'").length - 1) % 2 === 0 && (before.split('"').length - 1) % 2 === 0) {
+        text = before
+        break
+      }
+    }
+
+    out.push({text: text.trim(), where: `README.md line ${i + 1}`})
+  }
+
+  return out
+}
+
+/** The example, with stand-ins for what it names. */
+function substitute(text: string): string {
+  const waits = /\bproc wait\b|run\.js wait\b/.test(text)
+  let t = text.replaceAll('./bin/run.js', 'proc')
+  t = t.replaceAll('make test', 'true').replaceAll('npm test', 'true')
+  t = t.replaceAll('~/.config/fish/completions/proc.fish', 'proc.fish').replaceAll('--cwd /tmp', '--cwd "$D"')
+  t = t.replace(/\b11 12 13\b/g, '$W1 $W2 $W3')
+  // Processes older than an hour: the stand-ins are seconds old.
+  t = t.replace('elapsedMs > 1h', 'elapsedMs >= 0')
+  t = t.replace(/\b(4242|1234)\b/g, waits ? '$W1' : '$T')
+  // Commands that repeat until interrupted get two seconds.
+  if (/--watch/.test(t)) t = `timeout -s INT 2 ${t}`
+  return t
+}
+
+/** What every example finds running; the snapshots and short-lived targets only where used. */
+function prelude(dir: string, script: string): string {
+  const lines = [
+    `D=${JSON.stringify(dir)}`,
+    'PATH="$D:$PATH"',
+    // A folder of its own: examples run four at a time and write files of the same names.
+    'cd "$(mktemp -d -p "$D")" && cp "$D/server" "$D/job.sh" "$D/long-job.sh" .',
+    'node 300 & T=$!',
+    'webpack 300 &',
+    'sh "$D/vite" --port 5173 &',
+    'sshd 300 &',
+    'my-dev-server 300 &',
+  ]
+  if (script.includes('--port 3000')) lines.push(`${JSON.stringify(process.execPath)} -e "require('net').createServer().listen(3000)" &`)
+  if (/monday|before\.json/.test(script)) lines.push('proc list --format csv > monday.csv; cp monday.csv tuesday.csv; proc list --json > before.json')
+  if (/\bwait\b/.test(script)) lines.push('sleep 1 & W1=$!', 'sleep 1 & W2=$!', 'sleep 1 & W3=$!', 'make 1 &', 'worker 1 &')
+  lines.push('sleep 0.2')
+  return lines.join('\n')
+}
+
+describe('every documented example runs', function () {
+  this.timeout(120_000)
+  let dir: string
+  before(function () {
+    if (!canUnshare()) this.skip()
+    dir = mkdtempSync(path.join(tmpdir(), 'proc-docs-'))
+    for (const name of ['node', 'make', 'webpack', 'sshd', 'worker', 'my-dev-server']) symlinkSync('/bin/sleep', path.join(dir, name))
+    writeFileSync(path.join(dir, 'vite'), 'sleep 300\n')
+    // proc as a program on PATH too, for timeout(1) and xargs.
+    writeFileSync(path.join(dir, 'proc'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT, 'bin/run.js'))} "$@"\n`)
+    chmodSync(path.join(dir, 'proc'), 0o755)
+    for (const name of ['server', 'job.sh', 'long-job.sh']) {
+      writeFileSync(path.join(dir, name), '#!/bin/sh\nexit 0\n')
+      chmodSync(path.join(dir, name), 0o755)
+    }
+  })
+  after(() => dir && rmSync(dir, {force: true, recursive: true}))
+
+  const examples = [...helpExamples(), ...readmeExamples()]
+  const results = new Map<Example, {code: number; said: string; stderr: string}>()
+  before(async function () {
+    if (!canUnshare()) this.skip()
+    // Four at a time: each waits on processes far more than it computes.
+    const queue = [...examples]
+    const worker = async () => {
+      for (let e = queue.shift(); e; e = queue.shift()) {
+        const script = substitute(e.text)
+        const r = await inPidNamespace(`${prelude(dir, script)}\n${script}\necho "exit=$?" >&2`, 60_000, 'bash', ['-n'])
+        const code = Number(/exit=(\d+)\s*$/.exec(r.stderr)?.[1] ?? -1)
+        results.set(e, {code, said: `${script}\n-> exit ${code}\n${r.stdout.slice(0, 2000)}\n${r.stderr}`, stderr: r.stderr})
+      }
+    }
+
+    await Promise.all([worker(), worker(), worker(), worker()])
+  })
+
+  it('finds the examples', () => {
+    assert.ok(helpExamples().length >= 30)
+    assert.ok(readmeExamples().length >= 30)
+  })
+
+  for (const example of examples) {
+    it(`${example.where}: ${example.text}`, () => {
+      const {code, said, stderr} = results.get(example)!
+      assert.ok(![2, 3, 4, 125, 126, 127, -1].includes(code), said)
+      assert.doesNotMatch(stderr, /internal error|usage|unknown|invalid|expects/i, said)
+      assert.doesNotMatch(stderr, /no process matched|nothing was signalled|nothing matching appeared/, said)
+    })
+  }
+})
