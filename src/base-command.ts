@@ -9,6 +9,7 @@ import {parseSort, type SortKey} from './core/sort.js'
 import {optionalDuration, parseDuration} from './core/units.js'
 import {type Format, ndjsonLine, render, type RenderOptions} from './output/render.js'
 import {isPid, type ProcessInfo} from './core/process-info.js'
+import {escapeControl} from './output/escape.js'
 import {watch} from './core/watch.js'
 // Watch events carry `change`, like diff records.
 import './columns/diff.js'
@@ -175,7 +176,7 @@ export abstract class ProcCommand extends Command {
       message = `internal error: ${error.message}`
     }
 
-    writeErr(`proc ${this.id ?? ''}: ${oneLine(message)}\n`.replace(' :', ':'))
+    writeErr(`proc ${this.id ?? ''}: ${escapeControl(oneLine(message))}\n`.replace(' :', ':'))
     if (/(^|,)proc/.test(process.env.DEBUG ?? '')) writeErr(`${error.stack}\n`)
     process.exitCode = code
   }

@@ -1,1 +1,1 @@
-export {execute, run} from '@oclif/core'
+export {execute, flush, run} from '@oclif/core'

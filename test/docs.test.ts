@@ -10,7 +10,8 @@ import {canUnshare, inPidNamespace} from './helpers/namespace.js'
  * Every example in README.md and in each command's --help runs here, inside a pid namespace of
  * its own (so `proc kill --name node` can only meet the processes this test started), with the
  * pids, files and programs it names stood in for:
- * - 4242 and 1234 are a process named node; for wait, processes that exit within a second;
+ * - 4242 and 1234 are a process named node; for wait, processes that end two seconds after the
+ *   wait began;
  * - node, make, webpack, vite (with --port 5173), sshd, worker and my-dev-server are running;
  * - make test, npm test, ./server, ./job.sh and ./long-job.sh are programs that succeed.
  * Each must run without a usage or internal error, and must find the processes it is after.
@@ -92,7 +93,11 @@ function prelude(dir: string, script: string): string {
   ]
   if (script.includes('--port 3000')) lines.push(`${JSON.stringify(process.execPath)} -e "require('net').createServer().listen(3000)" &`)
   if (/monday|before\.json/.test(script)) lines.push('proc list --format csv > monday.csv; cp monday.csv tuesday.csv; proc list --json > before.json')
-  if (/\bwait\b/.test(script)) lines.push('sleep 1 & W1=$!', 'sleep 1 & W2=$!', 'sleep 1 & W3=$!', 'make 1 &', 'worker 1 &')
+  if (/\bwait\b/.test(script)) {
+    // What the waits wait for ends two seconds after a proc wait is running: never before it looked.
+    lines.push('sleep 300 & W1=$!', 'sleep 300 & W2=$!', 'sleep 300 & W3=$!', 'make 300 &', 'worker 300 &')
+    lines.push(`(for i in $(seq 1 600); do pgrep -f 'run[.]js wait' >/dev/null && break; sleep 0.05; done; sleep 2; kill $W1 $W2 $W3; pkill -x make; pkill -x worker) &`)
+  }
   lines.push('sleep 0.2')
   return lines.join('\n')
 }

@@ -182,8 +182,8 @@ async function settleLeaks(
 
 /** The one-line human summary. */
 export function summary(r: RunRecord): string {
-  const what = `'${r.command.length > 60 ? r.command.slice(0, 59) + '…' : r.command}'`
-  if (r.error) return `proc spawn: ${what} could not run (${r.error}); exit ${r.exitStatus}`
+  const what = `'${escapeControl(r.command.length > 60 ? r.command.slice(0, 59) + '…' : r.command)}'`
+  if (r.error) return `proc spawn: ${what} could not run (${escapeControl(r.error)}); exit ${r.exitStatus}`
   const how = r.signal ? `killed by ${r.signal}` : `exited ${r.exitCode}`
   const timeout = r.timedOut ? `timed out${r.killedAfterTimeout ? ', KILLed after --kill-after' : ''}, ` : ''
   const cpu = r.cpuUserMs === null ? '' : `, cpu ${(r.cpuUserMs / 1000).toFixed(2)}s user ${(r.cpuSystemMs! / 1000).toFixed(2)}s sys`

@@ -235,10 +235,21 @@ function markLastSiblings<T>(rows: Array<TreeRow<T>>): void {
     seenBelow.length = depth + 1
   }
 
-  const path: boolean[] = []
+  // Each row links to its parent row and computes `last` when drawn: a copy of the whole path in
+  // every row would be quadratic in the depth (a 100,000-deep chain ran out of memory).
+  const path: Array<{isLast: boolean; up: unknown}> = []
   for (const [i, row] of rows.entries()) {
     path.length = row.depth
-    path.push(isLast[i])
-    row.last = [...path]
+    const link = {isLast: isLast[i], up: path.at(-1)}
+    path.push(link)
+    Object.defineProperty(row, 'last', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const out: boolean[] = []
+        for (let l: typeof link | undefined = link; l; l = l.up as typeof link | undefined) out.push(l.isLast)
+        return out.reverse()
+      },
+    })
   }
 }

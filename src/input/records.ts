@@ -1,5 +1,6 @@
 import {UsageError} from '../core/errors.js'
 import {isPid} from '../core/process-info.js'
+import {unescapeCell} from '../output/csv-cell.js'
 import {parseCsv} from './csv.js'
 
 /**
@@ -113,7 +114,7 @@ function parseTable(lines: string[]): InputRecord[] {
 
     const record: InputRecord = {bootId: null, command: null, name: null, pid: toPid(pid, where), startTicks: ticks ? Number(ticks) : null, startTime: null}
     // `-` is the table's unknown; an escaped control character cannot be compared with the live text.
-    if (text !== null && text !== '-' && text !== '' && !/\\x[\da-f]{2}|\\[ntr]/.test(text)) record[lastHeader![1] === 'COMMAND' ? 'command' : 'name'] = text
+    if (text !== null && text !== '-' && text !== '' && !/\\x[\da-f]{2}|\\u[\da-f]{4}|\\[ntr]/.test(text)) record[lastHeader![1] === 'COMMAND' ? 'command' : 'name'] = text
     return record
   })
   if (tree) fail(`proc tree's table does not say which rows matched and which are ancestors shown for context: pipe proc tree --json instead`)
@@ -143,18 +144,24 @@ function readObjects(raw: string, text: string): {format: 'csv' | 'json' | 'ndjs
     const value = parseJsonText(text, 'JSON')
     if (!Array.isArray(value)) fail('JSON: expected an array of records')
     const objects: Located[] = []
-    const walk = (items: unknown[], path: string) => {
-      for (const [i, item] of items.entries()) {
-        const located = asObject(item, `${path}[${i}]`)
-        objects.push(located)
-        const {children} = located.object
-        if (children === undefined) continue
-        if (!Array.isArray(children)) fail(`${located.where}: children must be an array`)
-        walk(children, `${located.where}.children`)
+    // Depth-first, parents before children, with an explicit stack: nesting may be any depth.
+    const stack: Array<{items: unknown[]; next: number; path: string}> = [{items: value, next: 0, path: 'JSON'}]
+    while (stack.length > 0) {
+      const top = stack.at(-1)!
+      if (top.next >= top.items.length) {
+        stack.pop()
+        continue
       }
+
+      const i = top.next++
+      const located = asObject(top.items[i], `${top.path}[${i}]`)
+      objects.push(located)
+      const {children} = located.object
+      if (children === undefined) continue
+      if (!Array.isArray(children)) fail(`${located.where}: children must be an array`)
+      stack.push({items: children, next: 0, path: stack.length > 3 ? `JSON…(${stack.length} deep)` : `${located.where}.children`})
     }
 
-    walk(value, 'JSON')
     return {format: 'json', objects}
   }
 
@@ -179,7 +186,7 @@ function readObjects(raw: string, text: string): {format: 'csv' | 'json' | 'ndjs
     .map((row, i) => {
       const where = `CSV row ${i + 2}`
       if (row.length !== header.length) fail(`${where}: ${row.length} fields, the header has ${header.length}`)
-      return {object: Object.fromEntries(header.map((h, j) => [h, row[j]])), where}
+      return {object: Object.fromEntries(header.map((h, j) => [h, unescapeCell(row[j])])), where}
     })
   return {format: 'csv', objects}
 }

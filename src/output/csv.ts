@@ -1,10 +1,12 @@
 import {Parser} from '@json2csv/plainjs'
 
 import type {ColumnDef} from '../columns/index.js'
+import {escapeCell} from './csv-cell.js'
 
 /**
  * CSV with the field names as headers (RFC 4180 quoting), so it reads back in unchanged.
- * Null is an empty cell; arrays (argv) are JSON text in one cell.
+ * Null is an empty cell; arrays (argv) are JSON text in one cell. Safe to open in a spreadsheet:
+ * no text cell is a formula (see escapeCell).
  */
 export function renderCsv(records: readonly object[], columns: readonly ColumnDef[], header: boolean): string {
   const parser = new Parser({
@@ -14,7 +16,8 @@ export function renderCsv(records: readonly object[], columns: readonly ColumnDe
       value(record: object) {
         const v = c.value(record as Record<string, unknown>)
         if (v === null || v === undefined) return ''
-        return Array.isArray(v) ? JSON.stringify(v) : v
+        if (Array.isArray(v)) return JSON.stringify(v)
+        return typeof v === 'string' ? escapeCell(v) : v
       },
     })),
     header,

@@ -1,14 +1,28 @@
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g
+/**
+ * What a terminal must never be handed raw: control characters (C0, DEL, C1: ESC moves the
+ * cursor, retitles the window, clears the screen), Unicode format characters (bidi overrides and
+ * isolates that reverse text, zero-width spaces and joiners, the BOM) and line and paragraph
+ * separators. A process name or an input echoed in an error may hold any of them.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
+
+/** Whether text holds anything `escapeControl` would change. */
+export function hasUnsafe(text: string): boolean {
+  UNSAFE.lastIndex = 0
+  return UNSAFE.test(text)
+}
 
 /**
- * Make text safe for a terminal: control characters (newlines, tabs, ESC and the C1 set)
- * are shown as escapes, so a process name can never move the cursor or colour the screen.
+ * Make text safe for a terminal: each unsafe character is shown as a visible escape (\n, \t,
+ * \r, \x1b, \u202e), so a process name can never move the cursor, colour the screen or reorder
+ * what is shown. JSON and NDJSON keep the exact text; only terminal output goes through here.
  */
 export function escapeControl(text: string): string {
-  return text.replace(CONTROL, (c) => {
+  return text.replace(UNSAFE, (c) => {
     if (c === '\n') return '\\n'
     if (c === '\t') return '\\t'
     if (c === '\r') return '\\r'
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+    const code = c.codePointAt(0)!
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
   })
 }

@@ -24,18 +24,69 @@ function cell(column: ColumnDef, record: object): string {
   return v === null || v === undefined ? '-' : escapeControl(column.format(v))
 }
 
-/** Width in terminal cells; good enough for the text proc prints (no wide-glyph tables). */
-function width(text: string): number {
-  let n = 0
-  for (const _ of text) n++
-  return n
+type Width = (text: string) => number
+
+/** Printable ASCII is one cell a character: no need to load string-width for it. */
+const ASCII = /^[\x20-\x7e]*$/
+
+/**
+ * Display width in terminal cells: string-width (East Asian wide characters and emoji take two
+ * cells, combining marks none), loaded only when some text is not plain ASCII. A process picks
+ * its own arguments, so the cost must stay linear: string-width is quadratic in the length of one
+ * string (131 s for 100,000 characters) and so is Intl.Segmenter past 64 K, so only the runs of
+ * non-ASCII text are measured, in slices of at most 1,000 characters, one grapheme at a time, and
+ * each grapheme's width is remembered.
+ */
+async function widthFunction(rows: readonly string[][]): Promise<Width> {
+  if (rows.every((row) => row.every((cell) => ASCII.test(cell)))) return (text) => text.length
+  const {default: stringWidth} = await import('string-width')
+  const segmenter = new Intl.Segmenter()
+  const known = new Map<string, number>()
+  const measure = (run: string) => {
+    let total = 0
+    for (let at = 0; at < run.length; at += 1000) {
+      for (const {segment} of segmenter.segment(run.slice(at, at + 1000))) {
+        let w = known.get(segment)
+        if (w === undefined) {
+          w = stringWidth(segment)
+          known.set(segment, w)
+        }
+
+        total += w
+      }
+    }
+
+    return total
+  }
+
+  return (text) => {
+    if (ASCII.test(text)) return text.length
+    let total = 0
+    let ascii = 0
+    for (const m of text.matchAll(/[^\x20-\x7e]+/g)) {
+      total += m.index - ascii + measure(m[0])
+      ascii = m.index + m[0].length
+    }
+
+    return total + text.length - ascii
+  }
 }
 
-/** Cut text to `room` characters, marking the cut with an ellipsis. */
-function cut(text: string, room: number): string {
-  const chars = [...text]
-  if (chars.length <= room) return text
-  return room <= 1 ? chars.slice(0, room).join('') : chars.slice(0, room - 1).join('') + '…'
+/** Cut text to `room` cells, marking the cut with an ellipsis (never half a wide character). */
+function cut(text: string, room: number, width: Width): string {
+  if (width(text) <= room) return text
+  const budget = room <= 1 ? room : room - 1
+  let out = ''
+  let used = 0
+  // Nothing past room * 2 code units can fit (every character is at least one cell, or a mark).
+  for (const {segment} of new Intl.Segmenter().segment(text.slice(0, room * 2 + 2))) {
+    const w = width(segment)
+    if (used + w > budget) break
+    out += segment
+    used += w
+  }
+
+  return room <= 1 ? out : out + '…'
 }
 
 /**
@@ -50,6 +101,7 @@ export async function renderTable(records: readonly object[], options: RenderOpt
   const rows = records.map((r, i) => columns.map((c) => (decorate ? decorate(i, c, cell(c, r)) : cell(c, r))))
   if (options.header) rows.unshift(columns.map((c) => c.header))
   if (rows.length === 0) return ''
+  const width = await widthFunction(rows)
   const widths = columns.map((_, i) => {
     let w = 0
     for (const row of rows) w = Math.max(w, width(row[i]))
@@ -59,7 +111,7 @@ export async function renderTable(records: readonly object[], options: RenderOpt
   if (options.width !== undefined && wide >= 0) {
     const others = widths.reduce((sum, w, i) => (i === wide ? sum : sum + w + 1), 0)
     const room = Math.max(10, options.width - others)
-    for (const row of rows) row[wide] = cut(row[wide], room)
+    for (const row of rows) row[wide] = cut(row[wide], room, width)
     widths[wide] = Math.min(widths[wide], room)
   }
 

@@ -48,19 +48,33 @@ function withTreeColumns(columns: readonly ColumnDef[], required: readonly Colum
   return out
 }
 
-/** Nested records: each with `depth`, `matched` and its `children`. */
-function nest(rows: readonly Row[], project: (record: object) => object): object[] {
-  const roots: object[] = []
-  const stack: Array<{children: object[]}> = []
+/**
+ * Nested records as JSON text: each with `depth`, `matched` and its `children`. Written straight
+ * from the depth-first rows, one record a line and no indentation by depth, so it takes no
+ * recursion (JSON.stringify of a 4,000-deep nesting overflows the stack) and its size is linear
+ * in the number of records, however deep the tree.
+ */
+function nestedJson(rows: readonly Row[], project: (record: object) => object): string {
+  if (rows.length === 0) return '[]\n'
+  const parts: string[] = ['[']
+  let open = 0
+  let sibling = false
   for (const row of rows) {
-    const node = {...project(row.record), depth: row.depth, matched: row.matched, children: [] as object[]}
-    stack.length = row.depth
-    if (row.depth === 0) roots.push(node)
-    else stack[row.depth - 1].children.push(node)
-    stack.push(node)
+    while (open > row.depth) {
+      parts.push(']}')
+      open--
+      sibling = true
+    }
+
+    const body = JSON.stringify({...project(row.record), depth: row.depth, matched: row.matched})
+    parts.push(`${sibling ? ',' : ''}\n${body.slice(0, -1)},"children":[`)
+    open++
+    sibling = false
   }
 
-  return roots
+  while (open-- > 0) parts.push(']}')
+  parts.push('\n]\n')
+  return parts.join('')
 }
 
 /**
@@ -92,8 +106,7 @@ export async function renderForest(rows: readonly Row[], options: ForestRenderOp
       const project = options.project
         ? (record: object) => Object.fromEntries(columns.map((c) => [c.id, c.value(record as Record<string, unknown>)]))
         : (record: object) => record
-      const nested = nest(rows, project)
-      return nested.length === 0 ? '[]\n' : JSON.stringify(nested, null, 1) + '\n'
+      return nestedJson(rows, project)
     }
 
     default: {
