@@ -186,3 +186,22 @@ describe('procfs source on the live /proc', () => {
     assert.match(me.bootId!, /^[\da-f-]{36}$/)
   })
 })
+
+describe('procfs values agree with ps', () => {
+  it('RSS is VmRSS, as ps -o rss prints it (stat\'s rss field is an approximate counter)', async function () {
+    const {execFileSync} = await import('node:child_process')
+    const {ProcfsSource} = await import('../../src/core/sources/procfs/index.js')
+    const records = new ProcfsSource().listSync(new Set(['pid', 'rssBytes', 'state'] as const))
+    const ps = new Map(
+      execFileSync('ps', ['-eo', 'pid=,rss='], {encoding: 'utf8'})
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]),
+    )
+    // Processes change between the two reads: compare the long-lived quiet ones (sleeping).
+    const compared = records.filter((r) => r.state === 'S' && ps.has(r.pid))
+    assert.ok(compared.length >= 5)
+    const disagree = compared.filter((r) => Math.abs(r.rssBytes! / 1024 - ps.get(r.pid)!) > 64)
+    assert.ok(disagree.length <= compared.length / 10, `${disagree.length} of ${compared.length} disagree with ps`)
+  })
+})

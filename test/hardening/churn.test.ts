@@ -6,7 +6,7 @@ import path from 'node:path'
 import {type CliResult, runCli} from '../helpers/cli.js'
 import {startProcess} from '../helpers/processes.js'
 
-const RUNS = 50
+const RUNS = 25
 
 /** About 200 short processes a second: 10 at a time, every ~50 ms. */
 function startChurn() {

@@ -15,7 +15,8 @@ const DETAIL_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'startTicks', '
 
 /** Fields that need /proc/PID/cmdline, /proc/PID/status or /proc/PID/exe; everything else comes from stat. */
 const CMDLINE_FIELDS: ReadonlySet<Field> = new Set<Field>(['argv', 'command'])
-const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(['gid', 'uid', 'user'])
+// rssBytes: stat's rss field is an approximate per-CPU counter; status's VmRSS is the exact sum, as ps prints it.
+const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(['gid', 'uid', 'user', 'rssBytes'])
 
 export interface ProcfsOptions {
   /** Root of the proc file system; a fake tree in tests. */
@@ -243,12 +244,17 @@ export class ProcfsSource implements ProcessSource {
 
     if (ctx.wantStatus) {
       const buf = this.io.read(dir + '/status')
-      const ids = isFailure(buf) ? note(buf) : parseStatusIds(buf.toString('latin1', 0, buf.length))
+      const text = isFailure(buf) ? note(buf) : buf.toString('latin1', 0, buf.length)
+      const ids = text === null ? undefined : parseStatusIds(text)
       if (ids) {
         r.uid = ids.uid
         r.gid = ids.gid
         if (ctx.wantUser) r.user = this.userName(ids.uid)
       }
+
+      // No VmRSS (kernel threads, zombies): stat's figure stands, 0 for them.
+      const rss = text === null ? undefined : parseRss(text)
+      if (rss !== undefined) r.rssBytes = rss
     }
 
     if (ctx.wantExe) {
