@@ -1,0 +1,69 @@
+import {strict as assert} from 'node:assert'
+import {execFileSync} from 'node:child_process'
+
+import {LeakTracker} from '../../src/core/leaks.js'
+import {emptyRecord, type ProcessInfo} from '../../src/core/process-info.js'
+import type {ProcfsSource} from '../../src/core/sources/procfs/index.js'
+import {identityGuard} from '../../src/core/watchdog.js'
+import {startSleeper} from '../helpers/processes.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('the watchdog checks identity before it signals', () => {
+  it('its guard is true only for the process that started at the recorded tick', async () => {
+    const child = startSleeper()
+    await sleep(100)
+    const stat = execFileSync('cat', [`/proc/${child.pid}/stat`], {encoding: 'utf8'})
+    const ticks = Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[19])
+    const check = (t: number) => execFileSync('sh', ['-c', `if ${identityGuard(child.pid!, t)}; then echo same; else echo other; fi`], {encoding: 'utf8'}).trim()
+    assert.equal(check(ticks), 'same')
+    assert.equal(check(ticks + 1), 'other', 'a pid now held by a process of another start is not signalled')
+    assert.equal(execFileSync('sh', ['-c', `if ${identityGuard(4_194_000, 1)}; then echo same; else echo other; fi`], {encoding: 'utf8'}).trim(), 'other')
+  })
+})
+
+/** A fake process table for the leak tracker: what listSync, probe and hasEnv see now. */
+function fakeSource(table: Map<number, ProcessInfo>): ProcfsSource {
+  return {
+    hasEnv: () => false,
+    listSync: () => [...table.values()],
+    probe: (pid: number) => {
+      const p = table.get(pid)
+      return p && {bootId: null, pid, startTicks: p.startTicks, state: p.state}
+    },
+    selfCgroup: () => undefined,
+  } as unknown as ProcfsSource
+}
+
+const proc = (pid: number, startTicks: number, extra: Partial<ProcessInfo> = {}): ProcessInfo => ({...emptyRecord(pid), pgid: pid, ppid: 1, sid: pid, startTicks, state: 'S', ...extra})
+
+describe('leak detection never blames a stranger through a recycled session id', () => {
+  it('a session id whose pid another process took (and setsid with) is not the run\'s', async () => {
+    const table = new Map<number, ProcessInfo>([[100, proc(100, 10)]])
+    const tracker = new LeakTracker(fakeSource(table), {cgroup: false, cookie: false})
+    tracker.started(100, true)
+    // The child exits with nothing left in its session; its pid is taken by a stranger that
+    // calls setsid and forks.
+    table.delete(100)
+    tracker.stopped()
+    table.set(100, proc(100, 50))
+    table.set(101, proc(101, 51, {pgid: 100, ppid: 100, sid: 100}))
+    assert.deepEqual(await tracker.find(0), [])
+  })
+
+  it('members of the child\'s own session are found while the kernel keeps its id', async () => {
+    const table = new Map<number, ProcessInfo>([
+      [100, proc(100, 10)],
+      [102, proc(102, 12, {pgid: 100, ppid: 100, sid: 100})],
+    ])
+    const tracker = new LeakTracker(fakeSource(table), {cgroup: false, cookie: false})
+    tracker.started(100, true)
+    table.delete(100)
+    tracker.stopped()
+    const leaks = await tracker.find(0)
+    assert.deepEqual(
+      leaks.map((l) => [l.pid, l.foundBy]),
+      [[102, 'session']],
+    )
+  })
+})
