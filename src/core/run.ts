@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process'
+import {type ChildProcess, spawn} from 'node:child_process'
 import {accessSync, constants as fsConstants, statSync} from 'node:fs'
 import {constants} from 'node:os'
 import path from 'node:path'
@@ -152,15 +152,17 @@ function spawnErrorStatus(code: string | undefined): number {
 }
 
 /**
- * What the watchdog does if proc is killed with SIGKILL while the child runs: TERM, then two
- * seconds later KILL, to the child (its group when it leads one), each only while the pid still
- * holds the process that started at `startTicks`; and the tracker's own cleanup (the run's
- * cgroup: cgroup.kill, then the group is removed).
+ * What the watchdog does if proc is killed with SIGKILL: it is started before the child, so no
+ * moment of the run is uncovered. Once the child runs, proc tells it the child's pid and start
+ * (`PID TICKS`). When proc dies it sends TERM, then two seconds later KILL, to the child (its
+ * group when it leads one), each only while the pid still holds the process that started at
+ * TICKS; then the tracker's own cleanup (the run's cgroup: cgroup.kill, then the group is
+ * removed), which also ends a child proc died too early to name.
  */
-function watchdogScript(pid: number, startTicks: number | undefined, group: boolean, extra = ''): string {
-  const target = group ? `-${pid}` : String(pid)
-  const send = (signal: string) => (startTicks === undefined ? ':' : `if ${identityGuard(pid, startTicks)}; then kill -s ${signal} -- ${target} 2>/dev/null; fi`)
-  return [send('TERM'), 'sleep 2', send('KILL'), extra].filter(Boolean).join('; ')
+function watchdogScript(group: boolean, extra = ''): string {
+  const target = group ? '-$p' : '$p'
+  const send = (signal: string) => `if ${identityGuard('$p', '$t')}; then kill -s ${signal} -- ${target} 2>/dev/null; fi`
+  return [`read p t; read _; if [ -n "$p" ]; then ${send('TERM')}; sleep 2; ${send('KILL')}; fi`, extra].filter(Boolean).join('; ')
 }
 
 /** Run a child the way timeout(1) does, forwarding signals, and measure how it ended. */
@@ -214,18 +216,19 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   }
 
   const before = probes?.self()
-  const t0 = performance.now()
-  const child = spawn(launch.argv[0], launch.argv.slice(1), {cwd: options.cwd, detached: !options.interactive, env: launch.env, stdio: 'inherit'})
   const timers: NodeJS.Timeout[] = []
   let running = true
-  let dog: Watchdog | undefined
+  let child: ChildProcess | undefined
+  // Before the child exists: a SIGKILL to proc at any later moment still ends the run.
+  const dog = startWatchdog(watchdogScript(!options.interactive, tracker?.watchdogScript()))
+  if (dog) options.onWatchdog?.(dog)
 
   /**
    * Signal the child: its whole group when it leads one. On a terminal it shares proc's group, so
    * for a timeout (`tree`) its descendants are signalled one by one, each start-checked.
    */
   const signalChild = (signal: NodeJS.Signals | number, tree = false) => {
-    if (!running || child.pid === undefined) return
+    if (!running || child?.pid === undefined) return
     const members = tree && options.interactive && probes ? probes.descendants(child.pid) : []
     try {
       process.kill(options.interactive ? child.pid : -child.pid, signal)
@@ -242,7 +245,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   }
 
   const timedOut = () => {
-    if (record.timedOut || !running) return
+    if (record.timedOut || !running || child?.pid === undefined) return
     record.timedOut = true
     signalChild(options.timeoutSignal.number, true)
     if (options.timeoutSignal.name !== 'SIGKILL' && options.timeoutSignal.name !== 'SIGCONT') signalChild('SIGCONT', true)
@@ -268,22 +271,27 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     signalChild(signal)
   }
 
-  // A listener also keeps SIGUSR1 from opening the Node inspector. ALRM is the timer firing, as in timeout(1).
+  // Listening before the child starts: a signal it sends proc at once must not find the default
+  // action (ALRM would end proc). A listener also keeps SIGUSR1 from opening the Node inspector.
+  // ALRM is the timer firing, as in timeout(1).
   for (const s of FORWARDED) process.on(s, forward)
   process.on('SIGALRM', timedOut)
 
+  const t0 = performance.now()
+  child = spawn(launch.argv[0], launch.argv.slice(1), {cwd: options.cwd, detached: !options.interactive, env: launch.env, stdio: 'inherit'})
+  const started = child
+
   const exited = new Promise<void>((resolve) => {
-    child.once('error', (error: NodeJS.ErrnoException) => {
+    started.once('error', (error: NodeJS.ErrnoException) => {
       record.error = `failed to run command '${argv[0]}': ${errnoText(error.code ?? error.message)}`
       record.exitStatus = spawnErrorStatus(error.code)
       running = false
       resolve()
     })
-    child.once('spawn', () => {
-      record.pid = child.pid ?? null
-      dog = startWatchdog(watchdogScript(child.pid!, probes?.startTicks(child.pid!), !options.interactive, tracker?.watchdogScript()))
-      if (dog) options.onWatchdog?.(dog)
-      tracker?.started(child.pid!, !options.interactive)
+    started.once('spawn', () => {
+      record.pid = started.pid ?? null
+      dog?.tell(`${started.pid} ${probes?.startTicks(started.pid!) ?? 'unknown'}`)
+      tracker?.started(started.pid!, !options.interactive)
       if (probes) {
         sampleRss()
         sampleTree()
@@ -291,7 +299,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
       if (options.timeoutMs !== undefined) longTimeout(timedOut, options.timeoutMs, (t) => timers.push(t))
     })
     // 'exit', not 'close': a grandchild holding stdout open must not delay the report.
-    child.once('exit', (code, signal) => {
+    started.once('exit', (code, signal) => {
       running = false
       tracker?.stopped()
       record.exitCode = code
@@ -302,8 +310,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
 
   let delay = 5
   function sampleRss() {
-    if (!running || child.pid === undefined) return
-    const rss = probes!.peakRss(child.pid)
+    if (!running || started.pid === undefined) return
+    const rss = probes!.peakRss(started.pid)
     if (rss !== undefined) record.maxRssBytes = Math.max(record.maxRssBytes ?? 0, rss)
     const timer = setTimeout(sampleRss, delay)
     timer.unref()
@@ -314,8 +322,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   // The tree costs a listing of every process: sampled less often than the child alone.
   let treeDelay = 10
   function sampleTree() {
-    if (!running || child.pid === undefined) return
-    const sum = probes!.treeRss(child.pid)
+    if (!running || started.pid === undefined) return
+    const sum = probes!.treeRss(started.pid)
     if (sum !== undefined) {
       record.runPeakRssBytes = Math.max(record.runPeakRssBytes ?? 0, sum)
       record.runPeakRssSource = 'sampled'

@@ -2,6 +2,8 @@ import {type ChildProcess, spawn} from 'node:child_process'
 
 /** A watchdog started by `startWatchdog`: call `stop()` on a normal end so it never runs. */
 export interface Watchdog {
+  /** Send the script a line (it reads it with `read`), such as the identity of what it guards. */
+  tell(line: string): void
   stop(): void
 }
 
@@ -20,9 +22,15 @@ export function startWatchdog(script: string): Watchdog | undefined {
   }
 
   dog.on('error', () => {})
+  dog.stdin?.on('error', () => {})
   dog.unref()
   ;(dog.stdin as unknown as {unref?: () => void}).unref?.()
   return {
+    tell(line) {
+      try {
+        dog.stdin?.write(`${line}\n`)
+      } catch {}
+    },
     stop() {
       if (dog.pid === undefined) return
       try {
@@ -35,8 +43,9 @@ export function startWatchdog(script: string): Watchdog | undefined {
 /**
  * A shell condition true while `pid` is still the process that started at `startTicks` (field 22
  * of /proc/PID/stat; the name before it may hold spaces and parentheses, so it is cut at the
- * last ") "). Used by watchdogs before every signal they send.
+ * last ") "). Used by watchdogs before every signal they send. Either may be a shell variable
+ * (`$p`) the script read.
  */
-export function identityGuard(pid: number, startTicks: number): string {
+export function identityGuard(pid: number | string, startTicks: number | string): string {
   return `{ s=$(cat /proc/${pid}/stat 2>/dev/null) && s=\${s##*) } && set -- $s && [ "\${20}" = ${startTicks} ]; }`
 }
