@@ -1,27 +1,7 @@
 import {UsageError} from './errors.js'
 
-const DURATION_UNITS: Record<string, number> = {d: 86_400_000, h: 3_600_000, m: 60_000, ms: 1, s: 1000}
-
-/** SI units are powers of 1000, IEC units powers of 1024 (as in `numfmt`). */
-const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  gb: 1e9,
-  gib: 1024 ** 3,
-  kb: 1e3,
-  kib: 1024,
-  mb: 1e6,
-  mib: 1024 ** 2,
-  tb: 1e12,
-  tib: 1024 ** 4,
-}
-
-const NUMBER_WITH_UNIT = /^(\d+(?:\.\d*)?|\.\d+)([a-z]*)$/i
-
-/** The multiplier of a unit suffix, for durations (to ms) or sizes (to bytes); undefined if unknown. */
-export function unitFactor(unit: string): number | undefined {
-  const u = unit.toLowerCase()
-  return DURATION_UNITS[u] ?? SIZE_UNITS[u]
-}
+/** Milliseconds in each duration unit. */
+export const DURATION_UNITS: Readonly<Record<string, number>> = {d: 86_400_000, h: 3_600_000, m: 60_000, ms: 1, s: 1000}
 
 /** A number as timeout(1) reads one (decimal, fraction, exponent), then a lowercase unit. */
 const DURATION = /^((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(ms|s|m|h|d)?$/

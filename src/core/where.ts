@@ -2,6 +2,7 @@ import {allColumns, type ColumnDef, isNumeric} from '../columns/index.js'
 import {UsageError} from './errors.js'
 import type {Field} from './process-info.js'
 import {parseRegex, stateValue} from './select.js'
+import {DURATION_UNITS} from './units.js'
 
 /**
  * The --where expression language.
@@ -423,15 +424,13 @@ const BYTE_UNITS: Record<string, number> = {
   tib: 1024 ** 4,
 }
 
-const SPAN_UNITS: Record<string, number> = {d: 86_400_000, h: 3_600_000, m: 60_000, ms: 1, s: 1000}
-
 const KIND_WORDS: Partial<Record<string, string>> = {count: 'count', id: 'number (an id)', list: 'list', percent: 'percentage', string: 'text'}
 
 /** `1h30m`, `500ms`, `2.5s`: lowercase units, one or more parts; undefined if it is not one. */
 function parseSpan(text: string): number | undefined {
   if (!/^(?:(?:\d+(?:\.\d+)?|\.\d+)(?:ms|s|m|h|d))+$/.test(text)) return undefined
   let total = 0
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h|d)/g)) total += Number(m[1]) * SPAN_UNITS[m[2]]
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h|d)/g)) total += Number(m[1]) * DURATION_UNITS[m[2]]
   return total
 }
 
