@@ -162,7 +162,11 @@ function spawnErrorStatus(code: string | undefined): number {
 function watchdogScript(group: boolean, extra = ''): string {
   const target = group ? '-$p' : '$p'
   const send = (signal: string) => `if ${identityGuard('$p', '$t')}; then kill -s ${signal} -- ${target} 2>/dev/null; fi`
-  return [`read p t; read _; if [ -n "$p" ]; then ${send('TERM')}; sleep 2; ${send('KILL')}; fi`, extra].filter(Boolean).join('; ')
+  // The two seconds of grace only when TERM was sent: a child already gone (proc died in the leak
+  // phase) leaves nothing to wait for, and the cgroup is cleaned up at once.
+  const guard = identityGuard('$p', '$t')
+  const term = `if ${guard}; then kill -s TERM -- ${target} 2>/dev/null; sleep 2; ${send('KILL')}; fi`
+  return [`read p t; read _; if [ -n "$p" ]; then ${term}; fi`, extra].filter(Boolean).join('; ')
 }
 
 /** Run a child the way timeout(1) does, forwarding signals, and measure how it ended. */
