@@ -13,18 +13,6 @@ const runs = Number(process.argv[3] ?? 15)
 const proc = [process.execPath, path.join(root, 'bin/run.js')]
 const psList = [process.execPath, '--input-type=module', '-e', `import psList from 'ps-list'; process.stdout.write(JSON.stringify(await psList()))`]
 
-// Cold start on an idle machine, before the crowd exists.
-const idle = timeCommands(
-  [
-    {cmd: [process.execPath, '-e', '0'], name: 'node -e 0'},
-    {cmd: [...proc, 'list'], name: 'proc list'},
-    {cmd: [...proc, 'list', '--json'], name: 'proc list --json'},
-    {cmd: ['ps', '-eo', 'pid,ppid,uid,pcpu,pmem,stat,lstart,comm,args'], name: 'ps -eo pid,ppid,uid,pcpu,pmem,stat,lstart,comm,args'},
-  ],
-  runs,
-)
-report(`idle machine (${countProcesses()} processes)`, idle, 'node -e 0')
-
 const crowd = await startCrowd(n)
 const stop = () => crowd.stop()
 process.on('SIGINT', () => {

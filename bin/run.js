@@ -1,19 +1,12 @@
 #!/usr/bin/env node
-// proc's entry point. A failure before a command runs (a descriptor limit too low to load the
-// code: EMFILE) ends in one line and the internal-error status, 3: never a stack trace, and never
-// a 1 that would read as a result. User plugins are off: proc reads nothing from ~/.local/share
-// (an unreadable HOME printed warnings on every run).
+// proc's entry point: dist/main.js runs the command line (see src/main.ts). Loading it can fail
+// too (EMFILE under a tiny descriptor limit): one line and exit 3, never a stack trace.
+const root = new URL('..', import.meta.url).pathname
 try {
-  const {flush, run} = await import('../dist/index.js')
-  await run(process.argv.slice(2), {devPlugins: false, root: new URL('..', import.meta.url).pathname, userPlugins: false})
-  await flush()
+  const {main} = await import('../dist/main.js')
+  await main(process.argv.slice(2), root)
 } catch (error) {
-  const exit = error?.oclif?.exit
-  if (typeof exit === 'number' && /^EEXIT/.test(error.message ?? '')) {
-    process.exitCode = exit
-  } else {
-    const why = error?.code === 'EMFILE' ? 'too many open files (raise ulimit -n)' : (error?.code ?? error?.message ?? String(error))
-    process.stderr.write(`proc: cannot start: ${String(why).split('\n')[0]}\n`)
-    process.exitCode = 3
-  }
+  const why = error?.code === 'EMFILE' ? 'too many open files (raise ulimit -n)' : (error?.code ?? error?.message ?? String(error))
+  process.stderr.write(`proc: cannot start: ${String(why).split('\n')[0]}\n`)
+  process.exitCode = 3
 }

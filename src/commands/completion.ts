@@ -1,8 +1,8 @@
 import {constants} from 'node:os'
 
-import {Args} from '@oclif/core'
-
-import {ProcCommand} from '../base-command.js'
+import {bindSpec, oclifArgs, ProcCommand} from '../base-command.js'
+import {runAction} from '../cli/context.js'
+import type {CommandSpec} from '../cli/spec.js'
 import {processColumns} from '../columns/index.js'
 import {bashScript, type CompletionCommand, fishScript, zshScript} from '../output/completion.js'
 
@@ -19,22 +19,29 @@ const EXTRA_COLUMNS: Record<string, string[]> = {
 }
 const SIGNAL_FLAGS = new Set(['signal'])
 
-export default class Completion extends ProcCommand {
-  static override args = {
-    shell: Args.string({description: 'the shell', ignoreStdin: true, options: ['bash', 'zsh', 'fish'], required: true}),
-  }
-
-  static override description = `Print a shell completion script: commands, flags, column names for --columns and --sort,
-signal names for --signal, and the values of --format and the like.`
-
-  static override examples = [
+const spec: CommandSpec = {
+  id: 'completion',
+  args: {shell: {description: 'the shell', options: ['bash', 'zsh', 'fish'], required: true}},
+  description: `Print a shell completion script: commands, flags, column names for --columns and --sort,
+signal names for --signal, and the values of --format and the like.`,
+  examples: [
     {command: 'source <(<%= config.bin %> <%= command.id %> bash)', description: 'bash, for this shell (add it to ~/.bashrc to keep it)'},
     {command: 'source <(<%= config.bin %> <%= command.id %> zsh)', description: 'zsh'},
     {command: '<%= config.bin %> <%= command.id %> fish > ~/.config/fish/completions/proc.fish', description: 'fish'},
-  ]
+  ],
+  flags: {},
+  strict: true,
+  usage: '<%= command.id %> SHELL',
+}
 
-  async run(): Promise<void> {
-    const {args} = await this.parse(Completion)
+class Completion extends ProcCommand {
+  static override args = oclifArgs(spec)
+  static override description = spec.description
+  static override examples = spec.examples
+
+  // The commands come from oclif's config (help included): completion runs on oclif's path only.
+  override async run(): Promise<void> {
+    const {args} = await this.parseArgv()
     const columnsOf = (id: string) => [...processColumns.map((c) => c.id), ...(EXTRA_COLUMNS[id] ?? [])]
     const signals = Object.keys(constants.signals).map((s) => s.replace(/^SIG/, ''))
     const commands: CompletionCommand[] = this.config.commands
@@ -52,6 +59,8 @@ signal names for --signal, and the values of --format and the like.`
       }))
       .sort((a, b) => a.id.localeCompare(b.id))
     const script = {bash: bashScript, fish: fishScript, zsh: zshScript}[args.shell as 'bash' | 'fish' | 'zsh']
-    this.write(script(commands))
+    await runAction(spec, async (ctx) => ctx.write(script(commands)), {args, argv: [], flags: {}}, this.config.root)
   }
 }
+
+export default bindSpec(Completion, spec)

@@ -1,78 +1,13 @@
-import {readFileSync} from 'node:fs'
+import {action, spec} from '../cli/diff.js'
+import {bindSpec, oclifArgs, oclifFlags, ProcCommand} from '../base-command.js'
 
-import {Args, Flags} from '@oclif/core'
-
-import {ProcCommand} from '../base-command.js'
-import {processColumns} from '../columns/index.js'
-import {changeColumn} from '../columns/diff.js'
-import {UsageError} from '../core/errors.js'
-import {type Change, diffSnapshots} from '../core/diff.js'
-import {FIELDS, type ProcessInfo} from '../core/process-info.js'
-import {buildSelection} from '../core/select.js'
-import {sortRecords} from '../core/sort.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
-import {outputFlags, selectorFlags, sourceFlags} from '../flags.js'
-import {parseSnapshot, readStdin} from '../input/records.js'
-
-const {sample: _sample, ...diffSourceFlags} = sourceFlags
-
-/** A snapshot file, or stdin for `-` (read as a stream: a pipe may be non-blocking, EAGAIN). */
-async function readSnapshot(file: string): Promise<ProcessInfo[]> {
-  let text: string
-  try {
-    text = file === '-' ? await readStdin() : readFileSync(file, 'utf8')
-  } catch (error) {
-    if (error instanceof UsageError) throw error
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
-
-  return parseSnapshot(text, file) as unknown as ProcessInfo[]
+class Diff extends ProcCommand {
+  static override args = oclifArgs(spec)
+  static override description = spec.description
+  static override examples = spec.examples
+  static override flags = oclifFlags(spec)
+  static override strict = spec.strict ?? true
+  static override usage = spec.usage
 }
 
-export default class Diff extends ProcCommand {
-  static override args = {
-    before: Args.string({description: 'the earlier snapshot (JSON, NDJSON or CSV from proc list; - for stdin)', ignoreStdin: true, required: true}),
-    after: Args.string({description: 'the later snapshot (default: the processes running now)', ignoreStdin: true, required: false}),
-  }
-
-  static override description = `Compare process snapshots: what started since, and (with --exited) what is gone.
-
-Processes are matched by identity (pid + startTicks + bootId), so a recycled pid shows as one
-process exited and another started. Selectors and --where pick which changes to show; each record
-gets change: started | exited. --fail-on-new exits 1 when anything new matches: a leak gate for CI.`
-
-  static override examples = [
-    {command: '<%= config.bin %> list --json > before.json; make test; <%= config.bin %> <%= command.id %> before.json', description: 'what the tests left running'},
-    {command: `<%= config.bin %> <%= command.id %> before.json --where 'user == "ci"' --fail-on-new`, description: 'a one-line CI leak gate'},
-    {command: '<%= config.bin %> <%= command.id %> monday.csv tuesday.csv --exited --format csv', description: 'compare two saved snapshots'},
-  ]
-
-  static override flags = {
-    ...selectorFlags,
-    ...outputFlags,
-    ...diffSourceFlags,
-    exited: Flags.boolean({description: 'also show processes that are gone'}),
-    'fail-on-new': Flags.boolean({description: 'exit 1 when a new process matches'}),
-  }
-
-  async run(): Promise<void> {
-    const {args, flags} = await this.parse(Diff)
-    const selection = buildSelection(this.selectorsFrom(flags))
-    const plan = this.outputPlan(flags, {machine: [...processColumns, changeColumn], sort: 'pid', table: 'change,pid,ppid,user,elapsed,command'})
-    if (!plan) return
-    const before = await readSnapshot(args.before)
-    const after = args.after === undefined ? await this.live(flags) : await readSnapshot(args.after)
-
-    const {exited, started} = diffSnapshots(before, after)
-    const tag = (records: ProcessInfo[], change: Change) => records.filter((r) => selection.test(r)).map((r) => ({...r, change}))
-    const changes = sortRecords([...tag(started, 'started'), ...(flags.exited ? tag(exited, 'exited') : [])], plan.sort)
-    const shown = plan.limit === undefined ? changes : changes.slice(0, plan.limit)
-    await this.print(shown, plan)
-    if (flags['fail-on-new'] && changes.some((c) => c.change === 'started')) process.exitCode = 1
-  }
-
-  private async live(flags: {procfs?: string; source?: string}): Promise<ProcessInfo[]> {
-    const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
-    return source.list({fields: new Set(FIELDS)})
-  }
-}
+export default bindSpec(Diff, spec, action)

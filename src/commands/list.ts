@@ -1,86 +1,13 @@
-import {readFileSync} from 'node:fs'
-import path from 'node:path'
+import {action, spec} from '../cli/list.js'
+import {bindSpec, oclifArgs, oclifFlags, ProcCommand} from '../base-command.js'
 
-import {Args, Flags} from '@oclif/core'
-
-import {ProcCommand} from '../base-command.js'
-import {processColumns} from '../columns/index.js'
-import {buildSelection} from '../core/select.js'
-import {queryProcesses} from '../core/query.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
-import {optionalDuration} from '../core/units.js'
-import {render} from '../output/render.js'
-import {outputFlags, selectorFlags, sourceFlags, watchFlags} from '../flags.js'
-
-export default class List extends ProcCommand {
-  static override args = {
-    pid: Args.string({description: 'process ids to list (same as --pid)', ignoreStdin: true, required: false}),
-  }
-
-  static override description = `List processes, like ps.
-
-Selectors AND together; repeated values of one selector OR. proc never lists itself unless --include-self.
-The table shows PID PPID USER %CPU RSS S ELAPSED COMMAND by default; --columns picks others
-(--columns help lists them). JSON, NDJSON and CSV carry whole records unless --columns is given,
-so they can be piped into other proc commands.`
-
-  static override examples = [
-    {command: '<%= config.bin %> <%= command.id %>', description: 'every process, ps-style'},
-    {command: '<%= config.bin %> <%= command.id %> --name node --sort -rss --limit 5', description: 'the five node processes using the most memory'},
-    {command: `<%= config.bin %> <%= command.id %> --where 'rssBytes > 100MB and elapsedMs > 1h'`, description: 'large, long-running processes'},
-    {command: '<%= config.bin %> <%= command.id %> --user root --columns pid,ppid,user,command --format csv', description: 'CSV for a spreadsheet'},
-    {command: `<%= config.bin %> <%= command.id %> --match 'webpack|vite' --json`, description: 'JSON records, ready to pipe into proc kill'},
-    {command: '<%= config.bin %> <%= command.id %> --name sshd --fail-on-empty --count', description: 'count matches; exit 1 when there are none'},
-    {command: '<%= config.bin %> <%= command.id %> --sample 500ms --sort -cpu --limit 10', description: 'top 10 by CPU over half a second, like top'},
-  ]
-
-  static override flags = {
-    ...selectorFlags,
-    ...outputFlags,
-    ...sourceFlags,
-    ...watchFlags,
-    count: Flags.boolean({description: 'print only the number of matching processes', helpGroup: 'OUTPUT'}),
-    'fail-on-empty': Flags.boolean({description: 'exit 1 when nothing matched (for `if proc list ...; then`)'}),
-    schema: Flags.boolean({description: 'print the JSON Schema of the record every command writes, and exit'}),
-  }
-
-  static override strict = false
-
-  static override usage = '<%= command.id %> [PID...] [FLAGS]'
-
-  async run(): Promise<void> {
-    const {argv, flags} = await this.parse(List)
-    if (flags.schema) {
-      this.write(readFileSync(path.join(this.config.root, 'schemas/record.schema.json'), 'utf8'))
-      return
-    }
-
-    const selection = buildSelection(this.selectorsFrom(flags, argv as string[]))
-    const plan = this.outputPlan(flags, {machine: processColumns, sort: 'pid', table: 'pid,ppid,user,cpu,rss,state,elapsed,command'})
-    if (!plan) return
-    const sampleMs = optionalDuration(flags.sample, '--sample')
-    const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
-
-    const query = () =>
-      queryProcesses(source, {
-        columns: flags.count ? [] : plan.columns,
-        fullRecords: !flags.count && plan.format !== 'table' && !plan.explicitColumns,
-        limit: plan.limit,
-        sampleMs,
-        selection,
-        sort: plan.sort,
-      })
-    if (flags.watch !== undefined) {
-      await this.watchLoop(flags.watch, plan, query, (records) => render(records, this.renderOptions(plan)))
-      return
-    }
-
-    const records = await query()
-
-    if (flags.count) this.write(`${records.length}\n`)
-    else await this.print(records, plan)
-    // Like ps -p: pids asked for by number, none of which exists, is a failure.
-    const explicitPids = (argv as string[]).length > 0 || (flags.pid?.length ?? 0) > 0
-    if ((flags['fail-on-empty'] || explicitPids) && records.length === 0) process.exitCode = 1
-  }
+class List extends ProcCommand {
+  static override args = oclifArgs(spec)
+  static override description = spec.description
+  static override examples = spec.examples
+  static override flags = oclifFlags(spec)
+  static override strict = spec.strict ?? true
+  static override usage = spec.usage
 }
+
+export default bindSpec(List, spec, action)

@@ -1,4 +1,4 @@
-import {writeErr} from '../base-command.js'
+import {writeErr} from '../output/stdio.js'
 import {escapeControl} from '../output/escape.js'
 import type {Hook} from '@oclif/core'
 

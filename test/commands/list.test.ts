@@ -1,5 +1,6 @@
 import {strict as assert} from 'node:assert'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {statSync} from 'node:fs'
 
 import {parseCsv} from '../../src/input/csv.js'
 import {FIXTURE_PASSWD, FIXTURE_PROCFS, runCli} from '../helpers/cli.js'
@@ -119,15 +120,15 @@ describe('proc list', () => {
       const {code, stdout} = await runCli(['list', '--json', '--pid', pids.join(',')])
       assert.equal(code, 0)
       const records = JSON.parse(stdout) as Array<Record<string, unknown>>
-      const ps = execFileSync('ps', ['-o', 'pid=,ppid=,uid=,comm=', '-p', pids.join(',')], {encoding: 'utf8'})
+      const ps = execFileSync('ps', ['-o', 'pid=,ppid=,uid=,rss=,comm=', '-p', pids.join(',')], {encoding: 'utf8'})
         .trim()
         .split('\n')
         .map((line) => line.trim().split(/\s+/))
-        .map(([pid, ppid, uid, comm]) => ({name: comm, pid: Number(pid), ppid: Number(ppid), uid: Number(uid)}))
+        .map(([pid, ppid, uid, rss, comm]) => ({name: comm, pid: Number(pid), ppid: Number(ppid), rssBytes: Number(rss) * 1024, uid: Number(uid)}))
         .sort((a, b) => a.pid - b.pid)
       assert.equal(ps.length, 3)
       assert.deepEqual(
-        records.map((r) => ({name: r.name, pid: r.pid, ppid: r.ppid, uid: r.uid})),
+        records.map((r) => ({name: r.name, pid: r.pid, ppid: r.ppid, rssBytes: r.rssBytes, uid: r.uid})),
         ps,
       )
       for (const r of records) {
@@ -135,6 +136,21 @@ describe('proc list', () => {
         assert.equal(typeof r.startTicks, 'number')
         assert.match(String(r.startTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
       }
+    })
+
+    it('gives the real ids, and RSS as ps does, of a non-dumpable process (its /proc files are root\'s)', async function () {
+      if (process.getuid!() !== 0 || spawnSync('python3', ['-c', 'import ctypes']).status !== 0) this.skip()
+      // Drop to nobody and mark the process non-dumpable (PR_SET_DUMPABLE is 4): the kernel then
+      // gives the files under /proc/PID to root, while status still says who the process is.
+      const child = startProcess('python3', ['-c', 'import ctypes, os, sys, time\nctypes.CDLL(None).prctl(4, 0, 0, 0, 0)\nos.setgid(65534)\nos.setuid(65534)\nprint("ok", flush=True)\ntime.sleep(300)'], {stdio: ['ignore', 'pipe', 'ignore']})
+      await new Promise((resolve) => child.stdout!.once('data', resolve))
+      assert.equal(statSync(`/proc/${child.pid}/status`).uid, 0, 'the precondition: the files are root\'s')
+      const {code, stdout} = await runCli(['list', '--json', '--pid', String(child.pid), '-c', 'pid,uid,gid,rssBytes'])
+      assert.equal(code, 0)
+      const [record] = JSON.parse(stdout)
+      const [uid, gid, rss] = execFileSync('ps', ['-o', 'uid=,gid=,rss=', '-p', String(child.pid)], {encoding: 'utf8'}).trim().split(/\s+/).map(Number)
+      assert.deepEqual(record, {gid, pid: child.pid, rssBytes: rss * 1024, uid})
+      assert.deepEqual([uid, gid], [65534, 65534])
     })
 
     it('never lists itself unless --include-self', async () => {

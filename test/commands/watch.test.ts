@@ -1,8 +1,8 @@
 import {strict as assert} from 'node:assert'
 import {spawn, spawnSync} from 'node:child_process'
 
-import {defaultWatchInterval} from '../../src/base-command.js'
-import {BIN} from '../helpers/cli.js'
+import {defaultWatchInterval} from '../../src/cli/argv.js'
+import {BIN, startCli} from '../helpers/cli.js'
 import {startSleeper} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -17,31 +17,24 @@ describe('--watch', () => {
   })
 
   it('streams started and exited records as NDJSON, and stops on Ctrl-C with status 0', async function () {
-    this.timeout(15_000)
-    const watcher = spawn(process.execPath, [BIN, 'list', '--watch', '200ms', '--format', 'ndjson', '--ppid', String(process.pid), '-c', 'pid,name,change'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    watcher.stdout.on('data', (d) => (out += d))
-    let err = ''
-    watcher.stderr.on('data', (d) => (err += d))
-    await sleep(700)
+    this.timeout(60_000)
+    const watcher = startCli(['list', '--watch', '200ms', '--format', 'ndjson', '--ppid', String(process.pid), '-c', 'pid,name,change'])
+    const event = (pid: number, change: string) => watcher.line(new RegExp(`^\\{"pid":${pid},.*"change":"${change}"`))
+    // The watcher's first snapshot is its baseline: only a process started after it is reported.
+    // Probe until one is, whatever the load, instead of guessing how long start-up takes.
+    for (let seen = false; !seen; ) {
+      const probe = startSleeper()
+      seen = await Promise.race([event(probe.pid!, 'started').then(() => true), sleep(2000).then(() => false)])
+      process.kill(probe.pid!, 'SIGKILL')
+    }
+
     const child = startSleeper()
-    await sleep(600)
+    assert.deepEqual(JSON.parse(await event(child.pid!, 'started')), {change: 'started', name: 'sleep', pid: child.pid})
     process.kill(child.pid!, 'SIGKILL')
-    await sleep(600)
-    watcher.kill('SIGINT')
-    const code = await new Promise((resolve) => watcher.on('exit', resolve))
-    assert.equal(code, 0, err)
-    const events = out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .filter((e) => e.pid === child.pid)
-    assert.deepEqual(events, [
-      {change: 'started', name: 'sleep', pid: child.pid},
-      {change: 'exited', name: 'sleep', pid: child.pid},
-    ])
+    assert.deepEqual(JSON.parse(await event(child.pid!, 'exited')), {change: 'exited', name: 'sleep', pid: child.pid})
+    process.kill(watcher.pid, 'SIGINT')
+    const result = await watcher.done
+    assert.equal(result.code, 0, result.stderr)
   })
 
   it('redraws on the alternate screen of a terminal and restores it on Ctrl-C', function () {

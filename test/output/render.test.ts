@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {useColor} from '../../src/base-command.js'
+import {useColor} from '../../src/output/stdio.js'
 import {parseColumns, processColumns} from '../../src/columns/index.js'
 import {emptyRecord, FIELDS, type ProcessInfo} from '../../src/core/process-info.js'
 import {parseCsv} from '../../src/input/csv.js'

@@ -1,0 +1,231 @@
+// What an action is given besides its parsed flags: the command's id, proc's root directory, and
+// the helpers every command shares (selectors, output plans, printing, --watch). It does not
+// depend on oclif: the fast path and the oclif command classes both build one.
+
+import {type ColumnDef, describeColumns, parseColumns} from '../columns/index.js'
+import {CheckFailed, INTERNAL_ERROR_EXIT, OUTPUT_ERROR_EXIT, ProcError, UsageError} from '../core/errors.js'
+import type {Selection, Selectors} from '../core/select.js'
+import type {TargetSpec} from '../core/targets.js'
+import {parseRecords, readStdin} from '../input/records.js'
+import {parseSort, type SortKey} from '../core/sort.js'
+import {optionalDuration, parseDuration} from '../core/units.js'
+import {type Format, ndjsonLine, render, type RenderOptions} from '../output/render.js'
+import type {ProcessInfo} from '../core/process-info.js'
+import {escapeControl} from '../output/escape.js'
+import {guardOutput, useColor, writeErr, writeOut} from '../output/stdio.js'
+import {watch} from '../core/watch.js'
+// Watch events carry `change`, like diff records.
+import '../columns/diff.js'
+import {oneLine, parseCount, parsePid, parsePort} from './argv.js'
+import type {Action, CommandSpec, Parsed} from './spec.js'
+
+export interface OutputFlags {
+  columns?: string
+  format?: string
+  header: boolean
+  json: boolean
+  limit?: string
+  sort?: string
+}
+
+export interface SelectorFlags {
+  'include-self': boolean
+  match?: string[]
+  name?: string[]
+  'older-than'?: string
+  pid?: string[]
+  port?: string[]
+  ppid?: string[]
+  session?: string[]
+  state?: string[]
+  tty?: string[]
+  user?: string[]
+  where?: string
+  'younger-than'?: string
+}
+
+export interface OutputPlan {
+  format: Format
+  columns: ColumnDef[]
+  explicitColumns: boolean
+  header: boolean
+  sort: SortKey[]
+  limit?: number
+}
+
+/** The helpers of one command run. */
+export class Context {
+  constructor(
+    readonly id: string,
+    /** proc's package directory (schemas/ lives there). */
+    readonly root: string,
+  ) {}
+
+  selectorsFrom(flags: SelectorFlags, extraPids: string[] = []): Selectors {
+    const ints = (list: string[] | undefined, flag: string) => list?.map((p) => parsePid(p, flag))
+    const pids = [...(ints(flags.pid, '--pid') ?? []), ...extraPids.map((p) => parsePid(p, 'pid argument'))]
+    return {
+      includeSelf: flags['include-self'],
+      match: flags.match,
+      name: flags.name?.flatMap((n) => (/^\/.*\/[a-z]*$/s.test(n) ? [n] : n.split(','))),
+      olderThanMs: optionalDuration(flags['older-than'], '--older-than'),
+      pid: pids.length > 0 ? pids : undefined,
+      port: flags.port?.map((p) => parsePort(p)),
+      ppid: flags.ppid?.map((p) => parseCount(p, '--ppid')),
+      session: flags.session?.map((p) => parseCount(p, '--session')),
+      state: flags.state,
+      tty: flags.tty,
+      user: flags.user?.map((u) => {
+        if (u.trim() === '') throw new UsageError('--user: an empty user name')
+        return u
+      }),
+      where: flags.where,
+      youngerThanMs: optionalDuration(flags['younger-than'], '--younger-than'),
+    }
+  }
+
+  /**
+   * What a command that acts on processes was given: PIDs, selectors, and records on stdin (read
+   * when `-` is an argument, or when nothing else was given and stdin is not a terminal). All of
+   * it is parsed and validated here, before the command does anything.
+   */
+  async targetSpec(argv: string[], selection: Selection, what: string): Promise<TargetSpec> {
+    const wantStdin = argv.includes('-')
+    const pids = argv.filter((a) => a !== '-').map((a) => parsePid(a, 'pid argument'))
+    const readInput = wantStdin || (pids.length === 0 && !selection.active && !process.stdin.isTTY)
+    if (!readInput && pids.length === 0 && !selection.active) {
+      throw new UsageError(`nothing to ${what}: give PIDs, selectors or --where, or records on stdin`)
+    }
+
+    const input = readInput ? parseRecords(await readStdin()).records : undefined
+    return {input, pids, selection}
+  }
+
+  /** Nothing matched, and that was not allowed: exit 1, with a line on stderr unless quiet. */
+  nothingMatched(quiet: boolean, message = 'no process matched'): void {
+    if (!quiet) throw new CheckFailed(message)
+    process.exitCode = 1
+  }
+
+  /** Validate the output flags. Returns undefined when `--columns help` was answered. */
+  outputPlan(flags: OutputFlags, defaults: {machine: readonly ColumnDef[]; sort: string; table: string}): OutputPlan | undefined {
+    if (flags.columns?.trim() === 'help') {
+      this.write(describeColumns() + '\n')
+      return undefined
+    }
+
+    const format: Format = flags.json ? 'json' : ((flags.format as Format | undefined) ?? 'table')
+    const explicitColumns = flags.columns !== undefined
+    const columns = explicitColumns
+      ? parseColumns(flags.columns!)
+      : format === 'table'
+        ? parseColumns(defaults.table)
+        : [...defaults.machine]
+    return {
+      columns,
+      explicitColumns,
+      format,
+      header: flags.header,
+      limit: flags.limit === undefined ? undefined : parseCount(flags.limit, '--limit'),
+      sort: parseSort(flags.sort ?? defaults.sort),
+    }
+  }
+
+  /** How to render for this stdout: colour and width only on a TTY. */
+  renderOptions(plan: OutputPlan): RenderOptions {
+    const tty = Boolean(process.stdout.isTTY)
+    return {
+      color: useColor(tty),
+      columns: plan.columns,
+      format: plan.format,
+      header: plan.header,
+      project: plan.explicitColumns,
+      width: tty ? process.stdout.columns : undefined,
+    }
+  }
+
+  async print(records: readonly object[], plan: OutputPlan): Promise<void> {
+    this.write(await render(records, this.renderOptions(plan)))
+  }
+
+  /**
+   * `--watch`: take a snapshot every interval until Ctrl-C or TERM. With NDJSON, stream one
+   * `change: started | exited` line per process that comes or goes. On a terminal, redraw in place
+   * on the alternate screen (restored on exit). In a pipe, print each frame after the last.
+   */
+  async watchLoop(
+    interval: string,
+    plan: OutputPlan,
+    take: () => Promise<ProcessInfo[]>,
+    draw: (records: ProcessInfo[]) => Promise<string>,
+  ): Promise<void> {
+    const intervalMs = parseDuration(interval, '--watch')
+    if (intervalMs <= 0) throw new UsageError(`--watch: the interval must be more than 0`)
+    const stop = new AbortController()
+    const onSignal = () => stop.abort()
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    const screen = plan.format === 'table' && Boolean(process.stdout.isTTY)
+    const columns = {columns: plan.columns, project: plan.explicitColumns}
+    if (screen) this.write('\u001B[?1049h')
+    try {
+      await watch(take, intervalMs, async (records, events) => {
+        if (plan.format === 'ndjson') {
+          for (const e of events) this.write(ndjsonLine(e, columns))
+          return
+        }
+
+        const text = await draw(records)
+        const title = `Every ${interval}: proc ${this.id} — ${new Date().toLocaleTimeString()}\n\n`
+        this.write(screen ? `\u001B[H\u001B[2J${title}${text}` : text + (plan.format === 'table' ? '\n' : ''))
+      }, stop.signal)
+    } finally {
+      if (screen) this.write('\u001B[?1049l')
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  }
+
+  write(text: string): void {
+    if (text !== '') writeOut(text)
+  }
+}
+
+/** proc's own exit codes for a command: spawn's are 125, so they never read as the child's. */
+export function exitCodesOf(spec: CommandSpec): {internal: number; output: number | undefined; usage: number} {
+  return spec.exitCodes ?? {internal: INTERNAL_ERROR_EXIT, output: OUTPUT_ERROR_EXIT, usage: 2}
+}
+
+/**
+ * An error out of a command, as one line on stderr and the contracted exit code: usage errors 2
+ * (spawn 125), proc's own checks their code, anything unexpected the internal-error code.
+ */
+export function reportError(spec: CommandSpec, error: Error): void {
+  const codes = exitCodesOf(spec)
+  let code: number
+  let message: string
+  if (error instanceof UsageError) {
+    code = codes.usage
+    message = error.message
+  } else if (error instanceof ProcError) {
+    code = error.exitCode
+    message = error.message
+  } else {
+    code = codes.internal
+    message = `internal error: ${error.message}`
+  }
+
+  writeErr(`proc ${spec.id}: ${escapeControl(oneLine(message))}\n`)
+  if (/(^|,)proc/.test(process.env.DEBUG ?? '')) writeErr(`${error.stack}\n`)
+  process.exitCode = code
+}
+
+/** Run an action on parsed input, as both paths do: output guarded, errors reported. */
+export async function runAction(spec: CommandSpec, action: Action, parsed: Parsed, root: string): Promise<void> {
+  guardOutput(spec.id, exitCodesOf(spec).output)
+  try {
+    await action(new Context(spec.id, root), parsed)
+  } catch (error) {
+    reportError(spec, error as Error)
+  }
+}

@@ -1,0 +1,193 @@
+import {writeFileSync} from 'node:fs'
+
+import {writeErr} from '../output/stdio.js'
+import {spawnColumns} from '../columns/spawn.js'
+import {UsageError} from '../core/errors.js'
+import {checkedBy, type KillRecord, killWithConvergence} from '../core/kill.js'
+import {protectedPids} from '../core/targets.js'
+import {type Leak, LeakTracker} from '../core/leaks.js'
+import {EXIT, FORWARDED, procfsProbes, type RunRecord, runChild} from '../core/run.js'
+import type {Watchdog} from '../core/watchdog.js'
+import {parseLadder, parseSignal} from '../core/signals.js'
+import {ProcfsSource} from '../core/sources/procfs/index.js'
+import {formatBytes, parseDuration, parseTimeLimit} from '../core/units.js'
+import {escapeControl} from '../output/escape.js'
+import {render} from '../output/render.js'
+
+import type {Context} from './context.js'
+import {type CommandSpec, flag, type Parsed} from './spec.js'
+
+export const spec: CommandSpec = {
+  id: 'spawn',
+  description: `Run a command and report exactly how it ended, like timeout(1) and time(1) in one.
+
+The child inherits stdin, stdout and stderr; proc writes nothing to stdout. Signals sent to proc
+(INT TERM HUP QUIT USR1 USR2 WINCH) reach the child once. With --timeout, the child (its process
+group, unless stdin is a terminal) gets --signal when time runs out, and KILL --kill-after later.
+
+Exit status, as timeout(1): the child's own code; 128+N when a signal N ended it; 124 on timeout
+(137 when --kill-after had to KILL it); 125 when proc itself fails (a bad flag, a missing --cwd);
+126 when the command cannot be executed; 127 when it is not found.
+
+A one-line summary goes to stderr; --report writes the whole record instead (or --report-file).`,
+  examples: [
+    {command: '<%= config.bin %> <%= command.id %> -- make test', description: 'run, then say how it ended'},
+    {command: '<%= config.bin %> <%= command.id %> --timeout 10s --kill-after 5s -- ./server', description: 'TERM after 10 s, KILL 5 s later'},
+    {command: '<%= config.bin %> <%= command.id %> --report json --quiet -- npm test 2> report.json', description: 'a JSON report'},
+    {command: '<%= config.bin %> <%= command.id %> --report-file run.json --cwd /tmp --env DEBUG=1 -- ./job.sh', description: 'report to a file, run elsewhere'},
+  ],
+  flags: {
+    cgroup: flag.boolean({allowNo: true, default: true, description: 'track the run in a cgroup v2 group of its own, where this host allows it'}),
+    'clear-env': flag.boolean({description: 'start the child with an empty environment (plus --env); leak detection then goes without its environment cookie'}),
+    'leak-grace': flag.option({default: '200ms', description: 'after the child exits, let its leftovers this long to finish exiting before judging'}),
+    leaks: flag.option({
+      default: 'report',
+      description: 'processes the run left behind: report them, fail (exit 3 if the child succeeded), kill them, or ignore',
+      options: ['report', 'fail', 'kill', 'ignore'],
+    }),
+    cwd: flag.option({description: 'run the child in this directory'}),
+    env: flag.option({description: 'set K=V in the child\'s environment (repeatable)', multiple: true}),
+    'kill-after': flag.option({char: 'k', description: 'after the timeout signal, wait this long and send KILL'}),
+    'preserve-status': flag.boolean({description: 'on timeout, exit with the child\'s status instead of 124'}),
+    quiet: flag.boolean({char: 'q', description: 'no summary line on stderr'}),
+    report: flag.option({description: 'write the record to stderr (or --report-file) in this format', options: ['json', 'ndjson', 'csv']}),
+    'report-file': flag.option({description: 'write the record to this file (format: --report, default json)'}),
+    signal: flag.option({char: 's', default: 'TERM', description: 'signal to send on timeout'}),
+    timeout: flag.option({char: 't', description: 'time limit (10s, 5m); 0 or none: no limit'}),
+  },
+  strict: false,
+  usage: '<%= command.id %> [FLAGS] -- COMMAND [ARGS...]',
+  // proc's own failures are 125 here, so they can never be mistaken for the child's status; proc
+  // writes nothing to stdout, and the status is always the child's.
+  exitCodes: {internal: EXIT.internal, output: undefined, usage: EXIT.internal},
+  // Everything after the first `--` is the command, untouched (it may hold `--` itself).
+  prepare(argv) {
+    const split = argv.indexOf('--')
+    return split === -1 ? {argv} : {argv: argv.slice(0, split), rest: argv.slice(split + 1)}
+  },
+}
+
+export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promise<void> {
+  const command = rest ?? argv
+  if (command.length === 0) throw new UsageError('no command given: proc spawn [FLAGS] -- COMMAND [ARGS...]')
+  const timeoutMs = parseTimeLimit(flags.timeout, '--timeout')
+  const killAfterMs = parseTimeLimit(flags['kill-after'], '--kill-after')
+  const timeoutSignal = parseSignal(flags.signal)
+  const env: NodeJS.ProcessEnv = flags['clear-env'] ? {} : {...process.env}
+  for (const pair of flags.env ?? []) {
+    const eq = pair.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--env: '${pair}' is not K=V`)
+    env[pair.slice(0, eq)] = pair.slice(eq + 1)
+  }
+
+  const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
+  const procfs = process.platform === 'linux' ? new ProcfsSource() : undefined
+  const tracker = procfs && flags.leaks !== 'ignore' ? new LeakTracker(procfs, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : undefined
+  let record: RunRecord
+  let dog: Watchdog | undefined
+  try {
+    record = await runChild(
+      {
+        argv: command,
+        cwd: flags.cwd,
+        env,
+        interactive: Boolean(process.stdin.isTTY),
+        killAfterMs,
+        onWatchdog: (d) => (dog = d),
+        probes: procfs && procfsProbes(procfs),
+        timeoutMs,
+        timeoutSignal,
+        tracker,
+      },
+      flags['preserve-status'],
+    )
+    if (tracker && record.pid !== null) await settleLeaks(record, tracker, flags.leaks as LeakMode, graceMs, procfs!)
+  } finally {
+    tracker?.cleanup()
+    // Only now: a SIGKILL to proc during the leak phase still empties and removes the cgroup.
+    dog?.stop()
+  }
+
+  if (flags.leaks === 'fail' && record.leaks.length > 0 && record.exitStatus === 0) record.exitStatus = LEAKED
+  process.exitCode = record.exitStatus
+  await report(record, flags)
+}
+
+async function report(record: RunRecord, flags: {quiet: boolean; report?: string; 'report-file'?: string}): Promise<void> {
+  if (!flags.quiet && !flags.report) writeErr(summary(record) + '\n')
+  if (!flags.report && !flags['report-file']) return
+  const format = (flags.report ?? 'json') as 'csv' | 'json' | 'ndjson'
+  const text = await render([record], {color: false, columns: spawnColumns, format, header: true, project: true})
+  if (!flags['report-file']) {
+    writeErr(text)
+    return
+  }
+
+  try {
+    writeFileSync(flags['report-file'], text)
+  } catch (error) {
+    // The child's status stands; the report could not be written.
+    writeErr(`proc spawn: cannot write the report to ${flags['report-file']}: ${(error as Error).message}\n`)
+  }
+}
+type LeakMode = 'fail' | 'ignore' | 'kill' | 'report'
+
+/** Exit status under --leaks fail when the child succeeded but left processes behind. */
+export const LEAKED = 3
+
+/**
+ * Find the leaks; with --leaks kill, end them (TERM, 2 s, KILL, identity-checked and converging
+ * over their trees, then cgroup.kill for anything left in the group). TERM or INT to proc ends
+ * the phase at once: what was found so far is reported, and the record says it was cut short.
+ */
+async function settleLeaks(
+  record: RunRecord,
+  tracker: LeakTracker,
+  mode: LeakMode,
+  graceMs: number,
+  procfs: ProcfsSource,
+): Promise<void> {
+  let stop = false
+  const cut = () => {
+    stop = true
+    record.leaksCutShort = true
+  }
+
+  const held = FORWARDED.filter((s) => s !== 'SIGINT' && s !== 'SIGTERM')
+  const hold = () => {}
+  for (const s of held) process.on(s, hold)
+  process.on('SIGINT', cut)
+  process.on('SIGTERM', cut)
+  try {
+    const found = await tracker.find(graceMs, undefined, () => stop)
+    record.leaks = found
+    if (mode !== 'kill' || found.length === 0 || stop) return
+    const leaks: Array<KillRecord & Leak> = found.map((l) => ({...l, checkedBy: checkedBy(l), found: 'target', signal: null, status: null, step: null}))
+    record.leaks = leaks
+    const guarded = protectedPids(procfs.listSync(new Set(['pid', 'ppid', 'startTicks'])), process.pid)
+    await killWithConvergence(leaks, {grow: 'tree', guarded, ladder: parseLadder('TERM,2s,KILL')}, procfs)
+    if (tracker.cgroup?.canKill && tracker.cgroup.members().length > 0) tracker.cgroup.kill()
+  } finally {
+    for (const s of held) process.off(s, hold)
+    process.off('SIGINT', cut)
+    process.off('SIGTERM', cut)
+  }
+}
+
+/** The one-line human summary. */
+export function summary(r: RunRecord): string {
+  const what = `'${escapeControl(r.command.length > 60 ? r.command.slice(0, 59) + '…' : r.command)}'`
+  if (r.error) return `proc spawn: ${what} could not run (${escapeControl(r.error)}); exit ${r.exitStatus}`
+  const how = r.signal ? `killed by ${r.signal}` : `exited ${r.exitCode}`
+  const timeout = r.timedOut ? `timed out${r.killedAfterTimeout ? ', KILLed after --kill-after' : ''}, ` : ''
+  const cpu = r.cpuUserMs === null ? '' : `, cpu ${(r.cpuUserMs / 1000).toFixed(2)}s user ${(r.cpuSystemMs! / 1000).toFixed(2)}s sys`
+  const rss =
+    r.runPeakRssBytes === null ? '' : `, peak rss ${formatBytes(r.runPeakRssBytes)} (${r.runPeakRssSource === 'cgroup' ? 'cgroup' : 'sampled over the tree'}; the child itself ${r.maxRssBytes === null ? '-' : formatBytes(r.maxRssBytes)})`
+  const leaks = (r.leaks.length > 0 ? `, ${r.leaks.length} left behind` : '') + (r.leaksCutShort ? ' (leak check cut short)' : '')
+  const line = `proc spawn: ${what} ${timeout}${how} after ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}; exit ${r.exitStatus}`
+  const shown = (r.leaks as Array<KillRecord & {foundBy?: string}>).map(
+    (l) => `  left behind: ${l.pid} ${escapeControl(l.name ?? '-')} (found by ${l.foundBy}${l.status ? `, ${l.status}` : ''}): ${escapeControl(l.command ?? '')}`,
+  )
+  return [line, ...shown].join('\n')
+}
+

@@ -1,0 +1,41 @@
+// The fast path: run list, tree, kill, wait, spawn and diff without loading oclif, which costs
+// more than everything else proc does at start-up (bench/RESULTS.md). It takes a command line
+// only when src/cli/parse.ts can parse it exactly as oclif would; otherwise, and for help,
+// completion and anything unknown, src/main.ts hands the command line to oclif.
+// PROC_OCLIF=1 always takes oclif's path (the differential test compares the two).
+
+import {prepareArgv} from './cli/argv.js'
+import {runAction} from './cli/context.js'
+import {fastParse} from './cli/parse.js'
+import type {CommandModule} from './cli/spec.js'
+
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  diff: () => import('./cli/diff.js'),
+  kill: () => import('./cli/kill.js'),
+  list: () => import('./cli/list.js'),
+  spawn: () => import('./cli/spawn.js'),
+  tree: () => import('./cli/tree.js'),
+  wait: () => import('./cli/wait.js'),
+}
+
+/** oclif shows help for `--help` anywhere before a `--`. */
+function wantsHelp(argv: readonly string[]): boolean {
+  for (const a of argv) {
+    if (a === '--') return false
+    if (a === '--help') return true
+  }
+
+  return false
+}
+
+/** Run the command line if the fast path can; false when oclif must. */
+export async function runFast(argv: string[], root: string): Promise<boolean> {
+  const load = Object.hasOwn(COMMANDS, argv[0] ?? '') ? COMMANDS[argv[0]] : undefined
+  if (!load || process.env.PROC_OCLIF === '1' || wantsHelp(argv)) return false
+  const {action, spec} = await load()
+  const {argv: words, rest} = prepareArgv(spec, argv.slice(1))
+  const parsed = fastParse(spec, words)
+  if (!parsed) return false
+  await runAction(spec, action, {...parsed, rest}, root)
+  return true
+}
