@@ -1,7 +1,8 @@
 // The fast path: run list, tree, kill, wait, spawn and diff without loading oclif, which costs
 // more than everything else proc does at start-up (bench/RESULTS.md). It takes a command line
 // only when src/cli/parse.ts can parse it exactly as oclif would; otherwise, and for help,
-// completion and anything unknown, src/main.ts hands the command line to oclif.
+// completion and anything unknown, bin/launch.js hands the command line to oclif. The build
+// makes this one CommonJS file, dist/fast.cjs, compiled with a V8 code cache (bin/launch.js).
 // PROC_OCLIF=1 always takes oclif's path (the differential test compares the two).
 
 import {prepareArgv} from './cli/argv.js'
@@ -38,4 +39,17 @@ export async function runFast(argv: string[], root: string): Promise<boolean> {
   if (!parsed) return false
   await runAction(spec, action, {...parsed, rest}, root)
   return true
+}
+
+/** What an error that escaped every command means: oclif's exit, or proc could not start. */
+export function cannotStart(error: Error & {code?: string; oclif?: {exit?: number}}): void {
+  const exit = error?.oclif?.exit
+  if (typeof exit === 'number' && /^EEXIT/.test(error.message ?? '')) {
+    process.exitCode = exit
+    return
+  }
+
+  const why = error?.code === 'EMFILE' ? 'too many open files (raise ulimit -n)' : (error?.code ?? error?.message ?? String(error))
+  process.stderr.write(`proc: cannot start: ${String(why).split('\n')[0]}\n`)
+  process.exitCode = 3
 }

@@ -5,7 +5,7 @@
 // unknown flags and help. Two claims are checked:
 // 1. parsing: whatever the fast parser takes, oclif parses to the same flags, args and argv (and
 //    oclif must accept it); the common forms must be taken (else the fast path silently decays);
-// 2. running: the same command line through dist/main.js (what bin/run.js calls) on both paths,
+// 2. running: the same command line through bin/launch.js (what bin/run.js calls) on both paths,
 //    against the fixture /proc, gives the same stdout, stderr and exit code. Every flag runs once
 //    with a valid value and once in a refused form.
 

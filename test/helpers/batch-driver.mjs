@@ -1,5 +1,5 @@
 // Run many proc command lines in one Node process, each on both paths (fast, then oclif with
-// PROC_OCLIF=1), through dist/main.js exactly as bin/run.js calls it; capture what each writes to
+// PROC_OCLIF=1), through bin/launch.js exactly as bin/run.js calls it; capture what each writes to
 // stdout and stderr and the exit code it sets. Starting two processes per command line would
 // take minutes for the differential test's few hundred lines.
 // Usage: node batch-driver.mjs LINES.json RESULTS.json
@@ -8,7 +8,7 @@ import {Readable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const {main} = await import(new URL('../../dist/main.js', import.meta.url).href)
+const {main} = await import(new URL('../../bin/launch.js', import.meta.url).href)
 const lines = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 
 // oclif adds a drain listener to stdout on every run.

@@ -96,13 +96,13 @@ export class ProcfsSource implements ProcessSource {
   /** Resident memory now (VmRSS); undefined once it is gone or a zombie. */
   rss(pid: number): number | undefined {
     const buf = this.io.read(`${this.root}/${pid}/status`)
-    return isFailure(buf) ? undefined : parseRss(buf.toString('latin1'))
+    return isFailure(buf) ? undefined : parseRss(buf)
   }
 
   /** Peak resident memory (VmHWM) of a running process; undefined once it is gone or a zombie. */
   peakRss(pid: number): number | undefined {
     const buf = this.io.read(`${this.root}/${pid}/status`)
-    return isFailure(buf) ? undefined : parsePeakRss(buf.toString('latin1'))
+    return isFailure(buf) ? undefined : parsePeakRss(buf)
   }
 
   /** This process's own stat: its group, its terminal's foreground group, its reaped children's CPU. */
@@ -243,9 +243,9 @@ export class ProcfsSource implements ProcessSource {
     }
 
     if (ctx.wantStatus) {
-      const buf = this.io.read(dir + '/status')
-      const text = isFailure(buf) ? note(buf) : buf.toString('latin1', 0, buf.length)
-      const ids = text === null ? undefined : parseStatusIds(text)
+      const read = this.io.read(dir + '/status')
+      const buf = isFailure(read) ? note(read) : read
+      const ids = buf === null ? undefined : parseStatusIds(buf)
       if (ids) {
         r.uid = ids.uid
         r.gid = ids.gid
@@ -253,7 +253,7 @@ export class ProcfsSource implements ProcessSource {
       }
 
       // No VmRSS (kernel threads, zombies): stat's figure stands, 0 for them.
-      const rss = text === null ? undefined : parseRss(text)
+      const rss = buf === null ? undefined : parseRss(buf)
       if (rss !== undefined) r.rssBytes = rss
     }
 
