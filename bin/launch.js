@@ -17,14 +17,15 @@ function wrap(source) {
   return `(function (exports, require, module, __filename, __dirname, __procImport) {${source}\n})`
 }
 
-/** Compile and run dist/fast.cjs; its exports, and the script (to build a cache from). */
-function loadFast(cachedData = readCache()) {
+/** Compile and run dist/fast.cjs with this cache (or none); its exports, and the script (to build a cache from). */
+function loadFast(cachedData) {
   const script = new vm.Script(wrap(readFileSync(FAST, 'utf8')), {cachedData, filename: FAST})
   const module = {exports: {}}
   script.runInThisContext()(module.exports, createRequire(FAST), module, FAST, path.dirname(FAST), (specifier) => import(specifier))
   return {exports: module.exports, script}
 }
 
+/** The code cache npm install built, if any. */
 function readCache() {
   try {
     return readFileSync(CACHE)
@@ -35,7 +36,7 @@ function readCache() {
 
 /** Run one command line; failures that escape every command end as fast.cannotStart says. */
 async function main(argv, root) {
-  const fast = loadFast().exports
+  const fast = loadFast(readCache()).exports
   try {
     if (await fast.runFast(argv, root)) return
     const {flush, run} = await import('../dist/index.js')
@@ -46,4 +47,4 @@ async function main(argv, root) {
   }
 }
 
-module.exports = {CACHE, FAST, loadFast, main, wrap}
+module.exports = {CACHE, FAST, loadFast, main, readCache, wrap}
