@@ -36,6 +36,8 @@ export interface SelectorFlags {
   pid?: string[]
   port?: string[]
   ppid?: string[]
+  'real-group'?: string[]
+  'real-user'?: string[]
   session?: string[]
   state?: string[]
   tty?: string[]
@@ -51,6 +53,14 @@ export interface OutputPlan {
   header: boolean
   sort: SortKey[]
   limit?: number
+}
+
+/** Names or ids, none of them empty. */
+function nonEmpty(values: string[] | undefined, flag: string): string[] | undefined {
+  return values?.map((v) => {
+    if (v.trim() === '') throw new UsageError(`${flag}: an empty name`)
+    return v
+  })
 }
 
 /** The helpers of one command run. */
@@ -72,13 +82,12 @@ export class Context {
       pid: pids.length > 0 ? pids : undefined,
       port: flags.port?.map((p) => parsePort(p)),
       ppid: flags.ppid?.map((p) => parseCount(p, '--ppid')),
+      realGroup: nonEmpty(flags['real-group'], '--real-group'),
+      realUser: nonEmpty(flags['real-user'], '--real-user'),
       session: flags.session?.map((p) => parseCount(p, '--session')),
       state: flags.state,
       tty: flags.tty,
-      user: flags.user?.map((u) => {
-        if (u.trim() === '') throw new UsageError('--user: an empty user name')
-        return u
-      }),
+      user: nonEmpty(flags.user, '--user'),
       where: flags.where,
       youngerThanMs: optionalDuration(flags['younger-than'], '--younger-than'),
     }

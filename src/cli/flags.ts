@@ -14,6 +14,8 @@ export const selectorFlags = {
   pid: flag.option({delimiter: ',', description: 'process id (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
   port: flag.option({delimiter: ',', description: 'listening on this TCP or UDP port (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
   ppid: flag.option({delimiter: ',', description: 'parent process id (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
+  'real-group': flag.option({delimiter: ',', description: 'real group name or gid, like pgrep -G (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
+  'real-user': flag.option({delimiter: ',', description: 'real user name or uid, like pgrep -U (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
   session: flag.option({delimiter: ',', description: 'session id (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),
   state: flag.option({
     delimiter: ',',

@@ -1,4 +1,4 @@
 // Importing this module registers every column.
-export {processColumns} from './process.js'
+export {extraProcessColumns, processColumns} from './process.js'
 
 export * from './registry.js'

@@ -18,7 +18,7 @@ defineColumn({aliases: ['pgrp'], description: 'process group id', header: 'PGID'
 defineColumn({aliases: ['session'], description: 'session id', header: 'SID', id: 'sid', kind: 'id', needs: ['sid']})
 defineColumn({description: 'controlling terminal (pts/0, tty1), null if none', header: 'TTY', id: 'tty', kind: 'string', needs: ['tty']})
 defineColumn({
-  aliases: ['stat', 's'],
+  aliases: ['s'],
   description: 'state: R running, S sleeping, D disk wait, Z zombie, T stopped, t traced, I idle, X dead',
   header: 'S',
   id: 'state',
@@ -114,6 +114,39 @@ defineColumn({
   kind: 'list',
   needs: ['ports'],
 })
+
+// Extra columns: read only when --columns, --where or --sort names them; whole records leave them out.
+const EXTRA_NOTE = '; read only when asked for'
+export const extraProcessColumns = [
+  defineColumn({aliases: ['mem', 'pmem', '%mem'], description: `resident memory over MemTotal, percent (ps %MEM)${EXTRA_NOTE}`, header: '%MEM', id: 'memPercent', kind: 'percent', needs: ['memPercent']}),
+  defineColumn({
+    description: `ps's STAT: the state letter, then < (nice < 0) or N (nice > 0), L (locked pages), s (session leader), l (threads), + (foreground)${EXTRA_NOTE}`,
+    header: 'STAT',
+    id: 'stat',
+    kind: 'string',
+    needs: ['stat'],
+  }),
+  defineColumn({aliases: ['prio'], description: `kernel scheduling priority (ps -o priority)${EXTRA_NOTE}`, header: 'PRI', id: 'priority', kind: 'count', needs: ['priority']}),
+  defineColumn({aliases: ['psr', 'cpuid'], description: `the CPU it last ran on (ps -o psr)${EXTRA_NOTE}`, header: 'PSR', id: 'processor', kind: 'count', needs: ['processor']}),
+  defineColumn({description: `real user id${EXTRA_NOTE}`, header: 'RUID', id: 'ruid', kind: 'id', needs: ['ruid']}),
+  defineColumn({description: `real user name${EXTRA_NOTE}`, header: 'RUSER', id: 'ruser', kind: 'string', needs: ['ruser']}),
+  defineColumn({aliases: ['svuid'], description: `saved user id${EXTRA_NOTE}`, header: 'SUID', id: 'suid', kind: 'id', needs: ['suid']}),
+  defineColumn({description: `real group id${EXTRA_NOTE}`, header: 'RGID', id: 'rgid', kind: 'id', needs: ['rgid']}),
+  defineColumn({aliases: ['svgid'], description: `saved group id${EXTRA_NOTE}`, header: 'SGID', id: 'sgid', kind: 'id', needs: ['sgid']}),
+  defineColumn({
+    aliases: ['supgid'],
+    description: `supplementary group ids (ps -o supgid)${EXTRA_NOTE}`,
+    format: (v) => (v as number[]).join(','),
+    header: 'GROUPS',
+    id: 'groups',
+    kind: 'list',
+    needs: ['groups'],
+  }),
+  defineColumn({aliases: ['vcsw'], description: `voluntary context switches${EXTRA_NOTE}`, header: 'VCSW', id: 'voluntaryCtxSwitches', kind: 'count', needs: ['voluntaryCtxSwitches']}),
+  defineColumn({aliases: ['ivcsw', 'nvcsw'], description: `involuntary context switches${EXTRA_NOTE}`, header: 'IVCSW', id: 'involuntaryCtxSwitches', kind: 'count', needs: ['involuntaryCtxSwitches']}),
+  defineColumn({aliases: ['min_flt', 'minflt'], description: `minor page faults (no disk read)${EXTRA_NOTE}`, header: 'MINFL', id: 'minorFaults', kind: 'count', needs: ['minorFaults']}),
+  defineColumn({aliases: ['maj_flt', 'majflt'], description: `major page faults (a disk read)${EXTRA_NOTE}`, header: 'MAJFL', id: 'majorFaults', kind: 'count', needs: ['majorFaults']}),
+]
 
 /** The columns of every core field, in schema order: what JSON, NDJSON and CSV carry by default. */
 export const processColumns = FIELDS.map((f) => getColumn(f))

@@ -3,7 +3,7 @@ import {constants} from 'node:os'
 import {bindSpec, oclifArgs, ProcCommand} from '../base-command.js'
 import {runAction} from '../cli/context.js'
 import type {CommandSpec} from '../cli/spec.js'
-import {processColumns} from '../columns/index.js'
+import {extraProcessColumns, processColumns} from '../columns/index.js'
 import {bashScript, type CompletionCommand, fishScript, zshScript} from '../output/completion.js'
 
 /** Flags whose values are column names (comma lists) or signal names. */
@@ -42,7 +42,7 @@ class Completion extends ProcCommand {
   // The commands come from oclif's config (help included): completion runs on oclif's path only.
   override async run(): Promise<void> {
     const {args} = await this.parseArgv()
-    const columnsOf = (id: string) => [...processColumns.map((c) => c.id), ...(EXTRA_COLUMNS[id] ?? [])]
+    const columnsOf = (id: string) => [...processColumns.map((c) => c.id), ...extraProcessColumns.map((c) => c.id), ...(EXTRA_COLUMNS[id] ?? [])]
     const signals = Object.keys(constants.signals).map((s) => s.replace(/^SIG/, ''))
     const commands: CompletionCommand[] = this.config.commands
       .filter((c) => !c.hidden)

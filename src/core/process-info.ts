@@ -32,6 +32,27 @@ export interface ProcessInfo {
    * `--port`): it costs a look at every open file of every process. Not a default field.
    */
   ports?: string[] | null
+  // Extra fields, read only when a column, --where or --sort names them: whole records (JSON,
+  // NDJSON, CSV without --columns) carry the core fields above.
+  /** Resident memory over MemTotal, percent (ps %MEM). */
+  memPercent?: number | null
+  /** ps's STAT: the state letter, then < N L s l + (high/low priority, locked pages, session leader, threads, foreground). */
+  stat?: string | null
+  /** Kernel scheduling priority (ps -o priority). */
+  priority?: number | null
+  /** CPU it last ran on (ps -o psr). */
+  processor?: number | null
+  /** Real and saved user and group ids, supplementary groups, the real user's name. */
+  ruid?: number | null
+  suid?: number | null
+  rgid?: number | null
+  sgid?: number | null
+  groups?: number[] | null
+  ruser?: string | null
+  voluntaryCtxSwitches?: number | null
+  involuntaryCtxSwitches?: number | null
+  minorFaults?: number | null
+  majorFaults?: number | null
 }
 
 export type Field = keyof ProcessInfo

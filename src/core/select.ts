@@ -1,5 +1,6 @@
 import {UsageError} from './errors.js'
 import type {Field, ProcessInfo} from './process-info.js'
+import {groupId} from './users.js'
 import {compileWhere} from './where.js'
 
 /**
@@ -10,6 +11,9 @@ export interface Selectors {
   pid?: number[]
   ppid?: number[]
   user?: string[]
+  /** The real user (name or uid) and real group (name or gid), as pgrep -U and -G. */
+  realUser?: string[]
+  realGroup?: string[]
   name?: string[]
   match?: string[]
   state?: string[]
@@ -136,6 +140,25 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
     const set = new Set(selectors.session)
     need('sid')
     tests.push((r) => r.sid !== null && set.has(r.sid))
+  }
+
+  if (selectors.realUser?.length) {
+    const names = new Set(selectors.realUser.filter((u) => !/^\d+$/.test(u)))
+    const uids = new Set(selectors.realUser.filter((u) => /^\d+$/.test(u)).map(Number))
+    need('ruser', 'ruid')
+    tests.push((r) => (r.ruid != null && uids.has(r.ruid)) || (r.ruser != null && names.has(r.ruser)))
+  }
+
+  if (selectors.realGroup?.length) {
+    const gids = new Set(
+      selectors.realGroup.map((g) => {
+        const gid = /^\d+$/.test(g) ? Number(g) : groupId(g)
+        if (gid === undefined) throw new UsageError(`--real-group: no group named '${g}'`)
+        return gid
+      }),
+    )
+    need('rgid')
+    tests.push((r) => r.rgid != null && gids.has(r.rgid))
   }
 
   if (selectors.user?.length) {

@@ -28,3 +28,20 @@ export function userNames(passwdPath = '/etc/passwd'): (uid: number) => string {
     return users.get(uid) ?? String(uid)
   }
 }
+
+/** The gid of a group name, from group(5); undefined when there is no such group. */
+export function groupId(name: string, groupPath = '/etc/group'): number | undefined {
+  let text = ''
+  try {
+    text = readFileSync(groupPath, 'utf8')
+  } catch {
+    return undefined
+  }
+
+  for (const line of text.split('\n')) {
+    const [group, , gid] = line.split(':')
+    if (group === name && /^\d+$/.test(gid ?? '')) return Number(gid)
+  }
+
+  return undefined
+}

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 import {execFileSync, spawnSync} from 'node:child_process'
-import {statSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 
 import {parseCsv} from '../../src/input/csv.js'
 import {FIXTURE_PASSWD, FIXTURE_PROCFS, runCli} from '../helpers/cli.js'
@@ -151,6 +151,78 @@ describe('proc list', () => {
       const [uid, gid, rss] = execFileSync('ps', ['-o', 'uid=,gid=,rss=', '-p', String(child.pid)], {encoding: 'utf8'}).trim().split(/\s+/).map(Number)
       assert.deepEqual(record, {gid, pid: child.pid, rssBytes: rss * 1024, uid})
       assert.deepEqual([uid, gid], [65534, 65534])
+    })
+
+    it('extra columns (STAT, %MEM, priority, real and saved ids, groups, faults, context switches) agree with ps and /proc', async function () {
+      this.timeout(30_000)
+      const niced = startProcess('nice', ['-n', '5', 'sleep', '300'])
+      // startProcess makes each child the leader of a session of its own (setsid), as ps shows with s.
+      const leader = startSleeper()
+      const threaded = startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'])
+      const urgent = process.getuid!() === 0 ? startProcess('nice', ['-n', '-5', 'sleep', '300']) : undefined
+      const ids = process.getuid!() === 0 ? startProcess('setpriv', ['--ruid', '65534', '--rgid', '65534', '--groups', '4,20', 'sleep', '300']) : undefined
+      // A foreground job on a terminal: STAT gets its +.
+      const term = spawnSync('python3', ['-c', 'import pty']).status === 0 ? startProcess('python3', ['-c', 'import os, pty, time\npid, fd = pty.fork()\nif pid == 0: os.execvp("sleep", ["sleep", "300"])\nprint(pid, flush=True)\ntime.sleep(300)'], {stdio: ['ignore', 'pipe', 'ignore']}) : undefined
+      const onTerm = term ? Number(await new Promise((resolve) => term.stdout!.once('data', resolve))) : undefined
+      await new Promise((r) => setTimeout(r, 500))
+      const pids = [niced, leader, threaded, urgent, ids].filter((c) => c !== undefined).map((c) => c!.pid!)
+      if (onTerm) pids.push(onTerm)
+      const columns = 'pid,stat,memPercent,priority,ruid,suid,rgid,sgid,groups,minorFaults,majorFaults,voluntaryCtxSwitches,involuntaryCtxSwitches'
+      const {code, stdout} = await runCli(['list', '--json', '--pid', pids.join(','), '-c', columns])
+      assert.equal(code, 0)
+      const records = JSON.parse(stdout) as Array<Record<string, unknown>>
+      assert.deepEqual(records.map((r) => r.pid).sort(), [...pids].sort())
+      for (const r of records) {
+        const ps = execFileSync('ps', ['-o', 'stat=,%mem=,priority=,ruid=,suid=,rgid=,sgid=,supgid=,min_flt=,maj_flt=', '-p', String(r.pid)], {encoding: 'utf8'}).trim().split(/\s+/)
+        const [stat, mem, priority, ruid, suid, rgid, sgid, supgid, minflt, majflt] = ps
+        const where = `pid ${r.pid}`
+        assert.equal(r.stat, stat, where)
+        // ps truncates %MEM to one decimal.
+        assert.ok(Math.abs((r.memPercent as number) - Number(mem)) < 0.11, `${where}: ${r.memPercent} vs ${mem}`)
+        assert.deepEqual([r.priority, r.ruid, r.suid, r.rgid, r.sgid], [priority, ruid, suid, rgid, sgid].map(Number), where)
+        assert.deepEqual(r.groups, supgid === '-' ? [] : supgid.split(',').map(Number), where)
+        if (r.pid !== threaded.pid) assert.deepEqual([r.minorFaults, r.majorFaults], [Number(minflt), Number(majflt)], where)
+        // A sleeper switches no more while it sleeps; node's timer thread does.
+        if (r.pid === threaded.pid) continue
+        const status = readFileSync(`/proc/${r.pid}/status`, 'utf8')
+        assert.equal(r.voluntaryCtxSwitches, Number(/\nvoluntary_ctxt_switches:\s+(\d+)/.exec(status)![1]), where)
+        assert.equal(r.involuntaryCtxSwitches, Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)![1]), where)
+      }
+
+      // Each state the test set up shows in STAT.
+      const statOf = (pid: number | undefined) => records.find((r) => r.pid === pid)?.stat as string
+      assert.match(statOf(niced.pid), /N/)
+      assert.match(statOf(leader.pid), /s/)
+      assert.match(statOf(threaded.pid), /l/)
+      if (urgent) assert.match(statOf(urgent.pid), /</)
+      if (onTerm) {
+        assert.match(statOf(onTerm), /\+/)
+        // The job on the terminal is in a session of its own: end it here, not by its group.
+        process.kill(onTerm, 'SIGKILL')
+      }
+    })
+
+    it('--real-user and --real-group select by the real ids, as pgrep -U and -G do', async function () {
+      if (process.getuid!() !== 0) this.skip()
+      // Real ids nobody, effective ids still root.
+      const child = startProcess('setpriv', ['--ruid', '65534', '--rgid', '65534', '--clear-groups', 'sleep', '300'])
+      await new Promise((r) => setTimeout(r, 300))
+      const pid = String(child.pid)
+      const selected = async (...flags: string[]) => {
+        const {code, stdout} = await runCli(['list', '--pid', pid, '-c', 'pid', '--no-header', ...flags])
+        assert.ok(code === 0 || code === 1)
+        return stdout.trim() === pid
+      }
+
+      const group = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[2] === '65534')?.split(':')[0]
+      assert.ok(await selected('--real-user', '65534'))
+      assert.ok(await selected('--real-user', 'nobody'))
+      assert.ok(await selected('--real-group', '65534'))
+      if (group) assert.ok(await selected('--real-group', group))
+      assert.ok(!(await selected('--user', 'nobody')), 'the effective user is root')
+      assert.ok(!(await selected('--real-user', 'root')))
+      const bad = await runCli(['list', '--real-group', 'no-such-group-here'])
+      assert.deepEqual([bad.code, bad.stderr], [2, "proc list: --real-group: no group named 'no-such-group-here'\n"])
     })
 
     it('never lists itself unless --include-self', async () => {

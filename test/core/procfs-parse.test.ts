@@ -13,10 +13,18 @@ describe('procfs parsers', () => {
       assert.deepEqual(
         {...s},
         {
-          cstime: 0, cutime: 0, flags: 0, name: 'bash', nice: -3, pgid: 2, pid: 42, ppid: 1, rssPages: 10, sid: 3, startTicks: 12_345,
-          state: 'S', stime: 8, threads: 4, tpgid: -1, ttyNr: 34_816, utime: 7, vsize: 999,
+          cstime: 0, cutime: 0, flags: 0, majorFaults: 0, minorFaults: 0, name: 'bash', nice: -3, pgid: 2, pid: 42, ppid: 1, priority: 20,
+          processor: undefined, rssPages: 10, sid: 3, startTicks: 12_345, state: 'S', stime: 8, threads: 4, tpgid: -1, ttyNr: 34_816,
+          utime: 7, vsize: 999,
         },
       )
+    })
+
+    it('reads up to the processor (field 39) only when asked, from a real stat line', () => {
+      const line = '42 (bash) S 1 2 3 34816 -1 4194560 1234 0 5 0 7 8 0 0 20 0 1 0 12345 999 10 18446744073709551615 1 1 0 0 0 0 65536 3686404 1266761467 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n'
+      const s = parseStat(Buffer.from(line), true)!
+      assert.deepEqual([s.minorFaults, s.majorFaults, s.priority, s.processor, s.startTicks], [1234, 5, 20, 1, 12_345])
+      assert.equal(parseStat(Buffer.from(line))!.processor, undefined)
     })
 
     it('keeps spaces and parentheses in the name', () => {

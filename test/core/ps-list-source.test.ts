@@ -19,6 +19,8 @@ describe('ps-list source', () => {
       sid: null, startTicks: null, startTime: '2026-01-01T00:00:00.000Z', state: null, threads: null, tty: null,
       uid: 0, user: 'root', vszBytes: null,
     })
+    // %MEM, an extra field, only when asked for.
+    assert.equal(fromPsList({memory: 2, name: 'node', pid: 42, ppid: 1}, 0, users, new Set(['memPercent'])).memPercent, 2)
   })
 
   it('keeps unknowns null for Windows-like descriptors (pid, name, ppid only)', () => {

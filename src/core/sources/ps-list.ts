@@ -19,12 +19,14 @@ export interface PsListDescriptor {
 export type PsListFn = () => Promise<PsListDescriptor[]>
 
 /** Map one ps-list descriptor to the shared record. What ps-list cannot know stays null. */
-export function fromPsList(d: PsListDescriptor, nowMs: number, userName: (uid: number) => string): ProcessInfo {
+export function fromPsList(d: PsListDescriptor, nowMs: number, userName: (uid: number) => string, fields?: ReadonlySet<string>): ProcessInfo {
   const r = emptyRecord(d.pid)
   r.ppid = d.ppid
   r.name = d.name
   r.command = d.cmd ?? null
   r.cpuPercent = d.cpu ?? null
+  // ps-list's memory is ps's %MEM (macOS, Linux; Windows has none): an extra field, when asked for.
+  if (fields?.has('memPercent')) r.memPercent = d.memory ?? null
   r.uid = d.uid ?? null
   r.user = d.uid === undefined ? null : userName(d.uid)
   // ps-list falls back to the (possibly cut) name when it has no path: only an absolute path is an exe.
@@ -52,11 +54,11 @@ export class PsListSource implements ProcessSource {
     return pidExists(pid)
   }
 
-  async list(_options: ListOptions): Promise<ProcessInfo[]> {
+  async list(options: ListOptions): Promise<ProcessInfo[]> {
     const psList = this.psList ?? (await import('ps-list')).default
     const descriptors = await psList()
     const now = Date.now()
     const userName = userNames()
-    return descriptors.map((d) => fromPsList(d, now, userName))
+    return descriptors.map((d) => fromPsList(d, now, userName, options.fields))
   }
 }

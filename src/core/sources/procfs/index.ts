@@ -4,7 +4,8 @@ import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
-import {parseBootTime, PF_EXITING, parseCmdline, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {parseBootTime, PF_EXITING, parseCmdline, parseMemTotal, parseStatusExtra, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import type {StatFields, StatusExtra} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
 /** Clock ticks per second of stat's time fields. Linux fixes USER_HZ at 100 on every architecture Node runs on. */
@@ -16,7 +17,10 @@ const DETAIL_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'startTicks', '
 /** Fields that need /proc/PID/cmdline, /proc/PID/status or /proc/PID/exe; everything else comes from stat. */
 const CMDLINE_FIELDS: ReadonlySet<Field> = new Set<Field>(['argv', 'command'])
 // rssBytes: stat's rss field is an approximate per-CPU counter; status's VmRSS is the exact sum, as ps prints it.
-const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(['gid', 'uid', 'user', 'rssBytes'])
+const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(['gid', 'uid', 'user', 'rssBytes', 'memPercent'])
+/** Extra fields of stat, and of status (stat, ps's STAT, needs status's VmLck). */
+const STAT_EXTRA: ReadonlySet<Field> = new Set<Field>(['priority', 'processor', 'minorFaults', 'majorFaults', 'stat'])
+const STATUS_EXTRA: ReadonlySet<Field> = new Set<Field>(['ruid', 'suid', 'rgid', 'sgid', 'groups', 'ruser', 'voluntaryCtxSwitches', 'involuntaryCtxSwitches', 'stat'])
 
 export interface ProcfsOptions {
   /** Root of the proc file system; a fake tree in tests. */
@@ -155,7 +159,10 @@ export class ProcfsSource implements ProcessSource {
       wantCmdline: anyOf(fields, CMDLINE_FIELDS),
       wantExe: fields.has('exe'),
       wantName: fields.has('name'),
-      wantStatus: anyOf(fields, STATUS_FIELDS),
+      wantStatus: anyOf(fields, STATUS_FIELDS) || anyOf(fields, STATUS_EXTRA),
+      statExtra: [...fields].filter((f) => STAT_EXTRA.has(f)),
+      statusExtra: [...fields].filter((f) => STATUS_EXTRA.has(f)),
+      memTotal: fields.has('memPercent') ? this.memTotal() : undefined,
       wantUser: fields.has('user'),
       sockets: fields.has('ports') ? this.listeningSockets() : undefined,
     }
@@ -193,7 +200,7 @@ export class ProcfsSource implements ProcessSource {
     const dir = this.root + '/' + entry
     const statBuf = this.io.read(dir + '/stat')
     if (isFailure(statBuf)) return undefined
-    const stat = parseStat(statBuf)
+    const stat = parseStat(statBuf, ctx.statExtra.includes('processor'))
     if (!stat) return undefined
     const r = emptyRecord(stat.pid)
     r.ppid = stat.ppid
@@ -242,6 +249,7 @@ export class ProcfsSource implements ProcessSource {
       }
     }
 
+    let extra: StatusExtra | undefined
     if (ctx.wantStatus) {
       const read = this.io.read(dir + '/status')
       const buf = isFailure(read) ? note(read) : read
@@ -255,6 +263,16 @@ export class ProcfsSource implements ProcessSource {
       // No VmRSS (kernel threads, zombies): stat's figure stands, 0 for them.
       const rss = buf === null ? undefined : parseRss(buf)
       if (rss !== undefined) r.rssBytes = rss
+      if (ctx.statusExtra.length > 0) {
+        extra = buf === null ? undefined : parseStatusExtra(buf)
+        this.statusExtra(r, ctx.statusExtra, extra)
+      }
+    }
+
+    if (ctx.memTotal !== undefined) r.memPercent = r.rssBytes === null || ctx.memTotal === 0 ? null : Math.round((r.rssBytes / ctx.memTotal) * 10_000) / 100
+    for (const f of ctx.statExtra) {
+      if (f === 'stat') r.stat = extra === undefined ? null : psStat(stat, extra.lockedBytes)
+      else r[f as 'priority'] = stat[f as 'priority'] ?? null
     }
 
     if (ctx.wantExe) {
@@ -274,6 +292,20 @@ export class ProcfsSource implements ProcessSource {
     }
 
     return r
+  }
+
+  /** Real and saved ids, groups and context switches, as asked; null where status could not be read. */
+  private statusExtra(r: ProcessInfo, fields: Field[], extra: StatusExtra | undefined): void {
+    for (const f of fields) {
+      if (f === 'ruser') r.ruser = extra?.ruid == null ? null : this.userName(extra.ruid)
+      else if (f !== 'stat') (r as unknown as Record<string, unknown>)[f] = extra?.[f as keyof StatusExtra] ?? null
+    }
+  }
+
+  /** MemTotal of /proc/meminfo, for memPercent; undefined when unreadable. */
+  private memTotal(): number | undefined {
+    const buf = this.io.read(this.root + '/meminfo')
+    return isFailure(buf) ? undefined : parseMemTotal(buf)
   }
 
   private readText(file: string): string | Failure {
@@ -297,4 +329,20 @@ export class ProcfsSource implements ProcessSource {
     const text = this.readText('self/smaps')
     return (isFailure(text) ? undefined : parsePageSize(text)) ?? 4096
   }
+}
+
+/**
+ * ps's STAT: the state letter, then `<` (nice below 0) or `N` (above), `L` (locked pages), `s`
+ * (session leader), `l` (more than one thread), `+` (in the terminal's foreground group): the
+ * letters and order of procps' pr_stat.
+ */
+function psStat(stat: StatFields, lockedBytes: number | null): string {
+  let out = stat.state
+  if (stat.nice < 0) out += '<'
+  else if (stat.nice > 0) out += 'N'
+  if (lockedBytes) out += 'L'
+  if (stat.sid === stat.pid) out += 's'
+  if (stat.threads > 1) out += 'l'
+  if (stat.tpgid >= 0 && stat.pgid === stat.tpgid) out += '+'
+  return out
 }

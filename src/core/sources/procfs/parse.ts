@@ -22,6 +22,13 @@ export interface StatFields {
   startTicks: number
   vsize: number
   rssPages: number
+  /** Page faults that needed no disk, and that did (fields 10 and 12). */
+  minorFaults: number
+  majorFaults: number
+  /** The kernel's scheduling priority (field 18), as ps -o priority shows it. */
+  priority: number
+  /** The CPU it last ran on (field 39); undefined unless `extended`. */
+  processor?: number
 }
 
 const CLOSE_PAREN = 0x29
@@ -30,16 +37,20 @@ const OPEN_PAREN = 0x28
 const SPACE = 0x20
 const MINUS = 0x2d
 const STAT_FIELDS_NEEDED = 22
+/** Up to field 39 (processor): read only when a column needs it. */
+const STAT_FIELDS_EXTENDED = 37
 
 /** PF_EXITING: the process is being torn down. PF_KTHREAD: a kernel thread. */
 export const PF_EXITING = 0x4
+export const PF_KTHREAD = 0x200000
 
 /**
  * Parse /proc/PID/stat. The name (comm) may hold spaces, `(` and `)`, so the
  * fields are taken after the LAST `)`. Returns undefined for malformed input.
  * The numbers are read straight from the bytes: this runs once per process per listing.
  */
-export function parseStat(buf: Buffer): StatFields | undefined {
+export function parseStat(buf: Buffer, extended = false): StatFields | undefined {
+  const wanted = extended ? STAT_FIELDS_EXTENDED : STAT_FIELDS_NEEDED
   const open = buf.indexOf(OPEN_PAREN)
   const close = buf.lastIndexOf(CLOSE_PAREN)
   if (open < 0 || close < open || close + 2 >= buf.length) return undefined
@@ -48,7 +59,7 @@ export function parseStat(buf: Buffer): StatFields | undefined {
   const f: number[] = []
   const state = String.fromCharCode(buf[close + 2])
   let i = close + 4
-  while (f.length < STAT_FIELDS_NEEDED - 1 && i < buf.length) {
+  while (f.length < wanted - 1 && i < buf.length) {
     let negative = false
     if (buf[i] === MINUS) {
       negative = true
@@ -89,6 +100,10 @@ export function parseStat(buf: Buffer): StatFields | undefined {
     ttyNr: f[3],
     utime: f[10],
     vsize: f[19],
+    minorFaults: f[6],
+    majorFaults: f[8],
+    priority: f[14],
+    processor: extended ? f[35] : undefined,
   }
 }
 
@@ -113,27 +128,66 @@ export function parseStatusIds(status: Buffer | string): StatusIds | undefined {
   return {gid, uid}
 }
 
+/** The real and saved ids, supplementary groups, context switches and locked memory of status. */
+export interface StatusExtra {
+  ruid: number | null
+  suid: number | null
+  rgid: number | null
+  sgid: number | null
+  groups: number[] | null
+  voluntaryCtxSwitches: number | null
+  involuntaryCtxSwitches: number | null
+  lockedBytes: number | null
+}
+
+export function parseStatusExtra(buf: Buffer): StatusExtra {
+  const locked = statusNumber(buf, VM_LCK)
+  return {
+    groups: statusValues(buf, GROUPS) ?? null,
+    involuntaryCtxSwitches: statusNumber(buf, NONVOLUNTARY) ?? null,
+    lockedBytes: locked === undefined ? null : locked * 1024,
+    rgid: statusNumber(buf, GID, 0) ?? null,
+    ruid: statusNumber(buf, UID, 0) ?? null,
+    sgid: statusNumber(buf, GID, 2) ?? null,
+    suid: statusNumber(buf, UID, 2) ?? null,
+    voluntaryCtxSwitches: statusNumber(buf, VOLUNTARY) ?? null,
+  }
+}
+
+const GROUPS = Buffer.from('\nGroups:')
+const VOLUNTARY = Buffer.from('\nvoluntary_ctxt_switches:')
+const NONVOLUNTARY = Buffer.from('\nnonvoluntary_ctxt_switches:')
+const VM_LCK = Buffer.from('\nVmLck:')
 const UID = Buffer.from('\nUid:')
 const GID = Buffer.from('\nGid:')
 const VM_RSS = Buffer.from('\nVmRSS:')
 const VM_HWM = Buffer.from('\nVmHWM:')
 
 /**
- * The number at `index` (0 first) on the line of /proc/PID/status that starts with `key`, read
- * from the bytes: no string per file and no regex, for the thousands of processes a listing reads.
+ * The numbers on the line of /proc/PID/status that starts with `key` (at most `count`), read from
+ * the bytes: no string per file and no regex, for the thousands of processes a listing reads.
+ * Undefined when the line is missing.
  */
-function statusNumber(buf: Buffer, key: Buffer, index = 0): number | undefined {
+function statusValues(buf: Buffer, key: Buffer, count = Number.POSITIVE_INFINITY): number[] | undefined {
   let i = buf.indexOf(key)
   if (i < 0) return undefined
   i += key.length
-  for (let n = 0; ; n++) {
+  const out: number[] = []
+  while (out.length < count) {
     while (buf[i] === 0x20 || buf[i] === 0x09) i++
     let value = 0
     const start = i
     while (buf[i] >= 0x30 && buf[i] <= 0x39) value = value * 10 + (buf[i++] - 0x30)
-    if (i === start) return undefined
-    if (n === index) return value
+    if (i === start) break
+    out.push(value)
   }
+
+  return out
+}
+
+/** The number at `index` (0 first) on a status line. */
+function statusNumber(buf: Buffer, key: Buffer, index = 0): number | undefined {
+  return statusValues(buf, key, index + 1)?.[index]
 }
 
 /** Terminal name from the tty_nr field of stat, like ps; null when there is none. */
@@ -204,6 +258,14 @@ export function parsePeakRss(status: Buffer): number | undefined {
   const kb = statusNumber(status, VM_HWM)
   return kb === undefined ? undefined : kb * 1024
 }
+
+/** MemTotal of /proc/meminfo, in bytes. */
+export function parseMemTotal(meminfo: Buffer): number | undefined {
+  const kb = statusNumber(meminfo, MEM_TOTAL)
+  return kb === undefined ? undefined : kb * 1024
+}
+
+const MEM_TOTAL = Buffer.from('MemTotal:')
 
 /** VmRSS (resident set size now, as ps prints it) from /proc/PID/status, in bytes. */
 export function parseRss(status: Buffer): number | undefined {
