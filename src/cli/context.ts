@@ -10,7 +10,8 @@ import {parseRecords, readStdin} from '../input/records.js'
 import {parseSort, type SortKey} from '../core/sort.js'
 import {optionalDuration, parseDuration} from '../core/units.js'
 import {type Format, ndjsonLine, render, type RenderOptions} from '../output/render.js'
-import type {ProcessInfo} from '../core/process-info.js'
+import {type Field, NAMESPACES, type ProcessInfo} from '../core/process-info.js'
+import {openSource, type SourceName} from '../core/sources/index.js'
 import {escapeControl} from '../output/escape.js'
 import {guardOutput, useColor, writeErr, writeOut} from '../output/stdio.js'
 import {watch} from '../core/watch.js'
@@ -29,7 +30,14 @@ export interface OutputFlags {
 }
 
 export interface SelectorFlags {
+  cgroup?: string[]
+  env?: string[]
   'include-self': boolean
+  kernel?: boolean
+  ns?: string
+  nslist?: string[]
+  procfs?: string
+  source?: string
   match?: string[]
   name?: string[]
   'older-than'?: string
@@ -55,6 +63,28 @@ export interface OutputPlan {
   limit?: number
 }
 
+function fail(message: string): never {
+  throw new UsageError(message)
+}
+
+/** The namespace inodes of pid that --ns compares (--nslist picks them; default all). */
+function namespacesOf(pid: number, flags: SelectorFlags): Partial<Record<Field, number>> {
+  const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+  if (!source.readOne) throw new UsageError('--ns needs the procfs source')
+  const kinds = (flags.nslist ?? Object.keys(NAMESPACES)) as Array<keyof typeof NAMESPACES>
+  const fields = kinds.map((k) => NAMESPACES[k])
+  const ref = source.readOne(pid, new Set(['pid', ...fields]))
+  if (!ref) throw new UsageError(`--ns: no process ${pid}`)
+  const out: Partial<Record<Field, number>> = {}
+  for (const [i, f] of fields.entries()) {
+    const inode = ref[f]
+    if (inode == null) throw new UsageError(`--ns: cannot read the ${kinds[i]} namespace of ${pid}`)
+    out[f] = inode
+  }
+
+  return out
+}
+
 /** Names or ids, none of them empty. */
 function nonEmpty(values: string[] | undefined, flag: string): string[] | undefined {
   return values?.map((v) => {
@@ -75,7 +105,11 @@ export class Context {
     const ints = (list: string[] | undefined, flag: string) => list?.map((p) => parsePid(p, flag))
     const pids = [...(ints(flags.pid, '--pid') ?? []), ...extraPids.map((p) => parsePid(p, 'pid argument'))]
     return {
+      cgroup: flags.cgroup,
+      env: flags.env,
       includeSelf: flags['include-self'],
+      kernel: flags.kernel,
+      ns: flags.ns === undefined ? (flags.nslist ? fail('--nslist needs --ns PID') : undefined) : namespacesOf(parsePid(flags.ns, '--ns'), flags),
       match: flags.match,
       name: flags.name?.flatMap((n) => (/^\/.*\/[a-z]*$/s.test(n) ? [n] : n.split(','))),
       olderThanMs: optionalDuration(flags['older-than'], '--older-than'),

@@ -3,12 +3,23 @@ import {flag} from './spec.js'
 
 /** Flags every command that selects processes shares. Values are validated by the core, not here. */
 export const selectorFlags = {
+  cgroup: flag.option({description: 'cgroup v2 path, exactly, like pgrep --cgroup (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true, delimiter: ','}),
+  env: flag.option({description: 'environment variable KEY (set) or KEY=VALUE, like pgrep --env (repeatable)', helpGroup: 'SELECT', multiple: true}),
   'include-self': flag.boolean({description: 'include proc\'s own process (left out by default, like pgrep)', helpGroup: 'SELECT'}),
   match: flag.option({description: 'regex on the full command line (repeatable)', helpGroup: 'SELECT', multiple: true}),
   name: flag.option({
     description: 'process name: exact, glob (node*), or /regex/flags (repeatable, comma-separated)',
     helpGroup: 'SELECT',
     multiple: true,
+  }),
+  kernel: flag.boolean({allowNo: true, default: true, description: 'include kernel threads; --no-kernel leaves them out', helpGroup: 'SELECT'}),
+  ns: flag.option({description: 'processes in the same namespaces as this pid, like pgrep --ns (see --nslist)', helpGroup: 'SELECT'}),
+  nslist: flag.option({
+    delimiter: ',',
+    description: 'with --ns: which namespaces must match (default: all): pid,net,mnt,uts,ipc,user,cgroup',
+    helpGroup: 'SELECT',
+    multiple: true,
+    options: ['pid', 'net', 'mnt', 'uts', 'ipc', 'user', 'cgroup'],
   }),
   'older-than': flag.option({description: 'started at least this long ago (500ms, 10s, 5m, 2h, 1d)', helpGroup: 'SELECT'}),
   pid: flag.option({delimiter: ',', description: 'process id (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true}),

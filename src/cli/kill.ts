@@ -50,10 +50,10 @@ left out of selector matches.`,
     ...killSourceFlags,
     'allow-empty': flag.boolean({description: 'exit 0 when nothing matched'}),
     'dry-run': flag.boolean({char: 'n', description: 'show what would be signalled, send nothing'}),
-    cgroup: flag.boolean({
+    freeze: flag.boolean({
       allowNo: true,
       default: true,
-      description: 'hold a tree still in a frozen cgroup v2 group while signalling it, where this host allows (else SIGSTOP)',
+      description: 'hold a tree still in a frozen cgroup v2 group while signalling it, where this host allows; --no-freeze holds it with SIGSTOP',
     }),
     force: flag.boolean({description: 'allow signalling pid 1, proc itself and its ancestors'}),
     group: flag.boolean({char: 'g', description: 'also signal every member of the targets\' process groups'}),
@@ -115,7 +115,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   if (flags['dry-run']) {
     for (const r of records) r.status ??= 'dry-run'
   } else {
-    await killWithConvergence(records, {cgroup: flags.cgroup, grow: flags.tree ? 'tree' : flags.group ? 'group' : undefined, guarded, ladder}, source)
+    await killWithConvergence(records, {cgroup: flags.freeze, grow: flags.tree ? 'tree' : flags.group ? 'group' : undefined, guarded, ladder}, source)
   }
 
   if (!flags.quiet && records.length > 0) await report(ctx, records, plan, flags['dry-run'] && flags.tree)

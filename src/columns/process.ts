@@ -1,4 +1,4 @@
-import {FIELDS} from '../core/process-info.js'
+import {type Field, FIELDS} from '../core/process-info.js'
 import {defineColumn, getColumn} from './registry.js'
 
 /** The columns of the core record, one definition each, in schema order. */
@@ -146,6 +146,28 @@ export const extraProcessColumns = [
   defineColumn({aliases: ['ivcsw', 'nvcsw'], description: `involuntary context switches${EXTRA_NOTE}`, header: 'IVCSW', id: 'involuntaryCtxSwitches', kind: 'count', needs: ['involuntaryCtxSwitches']}),
   defineColumn({aliases: ['min_flt', 'minflt'], description: `minor page faults (no disk read)${EXTRA_NOTE}`, header: 'MINFL', id: 'minorFaults', kind: 'count', needs: ['minorFaults']}),
   defineColumn({aliases: ['maj_flt', 'majflt'], description: `major page faults (a disk read)${EXTRA_NOTE}`, header: 'MAJFL', id: 'majorFaults', kind: 'count', needs: ['majorFaults']}),
+  defineColumn({description: `the kernel function it sleeps in, null while running (ps -o wchan)${EXTRA_NOTE}`, header: 'WCHAN', id: 'wchan', kind: 'string', needs: ['wchan']}),
+  defineColumn({description: `working directory, null when denied${EXTRA_NOTE}`, header: 'CWD', id: 'cwd', kind: 'string', needs: ['cwd']}),
+  defineColumn({aliases: ['environ'], description: `environment, an object in JSON (table: K=V ...); null when denied${EXTRA_NOTE}`, header: 'ENV', id: 'env', kind: 'map', needs: ['env']}),
+  defineColumn({description: `cgroup v2 path${EXTRA_NOTE}`, header: 'CGROUP', id: 'cgroup', kind: 'string', needs: ['cgroup']}),
+  defineColumn({description: `systemd unit, from the cgroup path (ps -o unit)${EXTRA_NOTE}`, header: 'UNIT', id: 'unit', kind: 'string', needs: ['unit']}),
+  defineColumn({description: `docker, podman, containerd, CRI-O or Kubernetes container id, from the cgroup path${EXTRA_NOTE}`, header: 'CONTAINER', id: 'container', kind: 'string', needs: ['container']}),
+  defineColumn({description: `bytes read from storage (/proc/PID/io; another user's: root only)${EXTRA_NOTE}`, header: 'READ', id: 'readBytes', kind: 'bytes', needs: ['readBytes']}),
+  defineColumn({description: `bytes written to storage (/proc/PID/io)${EXTRA_NOTE}`, header: 'WRITE', id: 'writeBytes', kind: 'bytes', needs: ['writeBytes']}),
+  defineColumn({aliases: ['nfds'], description: `open file descriptors${EXTRA_NOTE}`, header: 'FDS', id: 'fds', kind: 'count', needs: ['fds']}),
+  defineColumn({aliases: ['pss'], description: `proportional set size, bytes (smaps_rollup: expensive)${EXTRA_NOTE}`, header: 'PSS', id: 'pssBytes', kind: 'bytes', needs: ['pssBytes']}),
+  defineColumn({aliases: ['uss'], description: `unique set size (private pages), bytes (smaps_rollup: expensive)${EXTRA_NOTE}`, header: 'USS', id: 'ussBytes', kind: 'bytes', needs: ['ussBytes']}),
+  defineColumn({aliases: ['swap'], description: `swapped-out memory, bytes (smaps_rollup: expensive)${EXTRA_NOTE}`, header: 'SWAP', id: 'swapBytes', kind: 'bytes', needs: ['swapBytes']}),
+  ...(['pid', 'net', 'mnt', 'uts', 'ipc', 'user', 'cgroup'] as const).map((ns) =>
+    defineColumn({
+      description: `${ns} namespace inode (ps -o ${ns}ns)${EXTRA_NOTE}`,
+      header: `${ns.toUpperCase()}NS`,
+      id: `${ns}Ns`,
+      kind: 'id',
+      needs: [`${ns}Ns` as Field],
+    }),
+  ),
+  defineColumn({aliases: ['kthread'], description: `a kernel thread (PF_KTHREAD)${EXTRA_NOTE}`, header: 'KTHREAD', id: 'kernelThread', kind: 'boolean', needs: ['kernelThread']}),
 ]
 
 /** The columns of every core field, in schema order: what JSON, NDJSON and CSV carry by default. */

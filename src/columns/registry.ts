@@ -2,7 +2,7 @@ import {UsageError} from '../core/errors.js'
 import type {Field} from '../core/process-info.js'
 import {formatBytes, formatCpuTime, formatElapsed} from '../core/units.js'
 
-export type ColumnKind = 'bytes' | 'count' | 'cputime' | 'duration' | 'id' | 'list' | 'percent' | 'string' | 'time'
+export type ColumnKind = 'boolean' | 'bytes' | 'count' | 'cputime' | 'duration' | 'id' | 'list' | 'map' | 'percent' | 'string' | 'time'
 
 /** One column: a definition is all it takes to add one. */
 export interface ColumnDef {
@@ -38,6 +38,10 @@ const FORMAT_BY_KIND: Partial<Record<ColumnKind, (value: unknown) => string>> = 
   cputime: (v) => formatCpuTime(v as number),
   duration: (v) => formatElapsed(v as number),
   list: (v) => (v as unknown[]).join(' '),
+  map: (v) =>
+    Object.entries(v as Record<string, string>)
+      .map(([k, x]) => `${k}=${x}`)
+      .join(' '),
   percent: (v) => (v as number).toFixed(1),
 }
 

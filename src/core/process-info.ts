@@ -53,7 +53,36 @@ export interface ProcessInfo {
   involuntaryCtxSwitches?: number | null
   minorFaults?: number | null
   majorFaults?: number | null
+  /** The kernel function it sleeps in (null while running, or unknown). */
+  wchan?: string | null
+  cwd?: string | null
+  env?: Record<string, string> | null
+  /** The cgroup v2 path; the systemd unit and the container id found in it. */
+  cgroup?: string | null
+  unit?: string | null
+  container?: string | null
+  /** Bytes read from and written to storage (/proc/PID/io). */
+  readBytes?: number | null
+  writeBytes?: number | null
+  /** Open file descriptors. */
+  fds?: number | null
+  /** Proportional, unique and swapped memory (smaps_rollup): expensive. */
+  pssBytes?: number | null
+  ussBytes?: number | null
+  swapBytes?: number | null
+  /** Namespace inode numbers (ps -o pidns and friends). */
+  pidNs?: number | null
+  netNs?: number | null
+  mntNs?: number | null
+  utsNs?: number | null
+  ipcNs?: number | null
+  userNs?: number | null
+  cgroupNs?: number | null
+  kernelThread?: boolean | null
 }
+
+/** The namespace fields, by the name of their link in /proc/PID/ns. */
+export const NAMESPACES = {cgroup: 'cgroupNs', ipc: 'ipcNs', mnt: 'mntNs', net: 'netNs', pid: 'pidNs', user: 'userNs', uts: 'utsNs'} as const
 
 export type Field = keyof ProcessInfo
 

@@ -11,6 +11,14 @@ export interface Selectors {
   pid?: number[]
   ppid?: number[]
   user?: string[]
+  /** Environment variables: KEY (set) or KEY=VALUE, as pgrep --env. */
+  env?: string[]
+  /** cgroup v2 paths, exactly, as pgrep --cgroup. */
+  cgroup?: string[]
+  /** Namespace inodes a process must share (pgrep --ns PID, resolved to the inodes of PID). */
+  ns?: Partial<Record<Field, number>>
+  /** false: leave kernel threads out. */
+  kernel?: boolean
   /** The real user (name or uid) and real group (name or gid), as pgrep -U and -G. */
   realUser?: string[]
   realGroup?: string[]
@@ -140,6 +148,33 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
     const set = new Set(selectors.session)
     need('sid')
     tests.push((r) => r.sid !== null && set.has(r.sid))
+  }
+
+  if (selectors.env?.length) {
+    const wanted = selectors.env.map((e) => {
+      const eq = e.indexOf('=')
+      if (eq === 0 || e === '') throw new UsageError(`--env: '${e}' is not KEY or KEY=VALUE`)
+      return eq < 0 ? {key: e} : {key: e.slice(0, eq), value: e.slice(eq + 1)}
+    })
+    need('env')
+    tests.push((r) => r.env != null && wanted.some((w) => Object.hasOwn(r.env!, w.key) && (w.value === undefined || r.env![w.key] === w.value)))
+  }
+
+  if (selectors.cgroup?.length) {
+    const set = new Set(selectors.cgroup)
+    need('cgroup')
+    tests.push((r) => r.cgroup != null && set.has(r.cgroup))
+  }
+
+  if (selectors.ns) {
+    const inodes = Object.entries(selectors.ns) as Array<[Field, number]>
+    need(...inodes.map(([f]) => f))
+    tests.push((r) => inodes.every(([f, inode]) => r[f] === inode))
+  }
+
+  if (selectors.kernel === false) {
+    need('kernelThread')
+    tests.push((r) => r.kernelThread === false)
   }
 
   if (selectors.realUser?.length) {

@@ -269,13 +269,21 @@ export function compileWhere(expr: string): CompiledWhere {
   }
 
   const check = (left: Operand, op: Token, right: Operand) => {
-    // Bare words: a state letter or name next to `state`; anything else is a mistake.
+    // Bare words: a state letter or name next to `state`, true or false next to a yes/no field;
+  // anything else is a mistake.
     for (const [word, other] of [
       [right, left],
       [left, right],
     ] as const) {
       if (word.kind !== 'word') continue
-      const state = other.kind === 'field' && other.column.id === 'state' ? stateValue(word.token.text) : undefined
+      const state =
+        other.kind !== 'field'
+          ? undefined
+          : other.column.id === 'state'
+            ? stateValue(word.token.text)
+            : other.column.kind === 'boolean' && /^(true|false)$/.test(word.token.text)
+              ? word.token.text === 'true'
+              : undefined
       if (state === undefined) fail(word.token, `unknown field '${word.token.text}' (text needs quotes: "${word.token.text}"; --columns help lists the fields)`)
       Object.assign(word, {kind: 'literal', value: state})
     }

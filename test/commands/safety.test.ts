@@ -150,13 +150,13 @@ describe('tree kill converges', function () {
       script: 'sh -c \'trap "setsid sleep 301 & exit" TERM; sleep 300 & wait\' & wait',
     },
   ]
-  for (const mode of ['--cgroup', '--no-cgroup']) {
+  for (const mode of ['--freeze', '--no-freeze']) {
     for (const tree of trees) {
       it(`${mode}: ${tree.name}: nothing is left alive`, async function () {
-        if (mode === '--cgroup' && !withCgroup) this.skip()
+        if (mode === '--freeze' && !withCgroup) this.skip()
         // Without a cgroup, a grandchild that setsids away while its parent exits leaves the tree
         // between two walks: the README's safety section says so.
-        if (mode === '--no-cgroup' && tree.needsCgroup) this.skip()
+        if (mode === '--no-freeze' && tree.needsCgroup) this.skip()
         const mark = `PROC_TREE_${process.pid}_${Math.random().toString(36).slice(2)}`
         const root = startProcess('sh', ['-c', tree.script], {env: {...process.env, [mark]: '1'}})
         await sleep(300)

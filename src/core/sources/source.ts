@@ -37,4 +37,6 @@ export interface ProcessSource {
    * hidden process (hidepid, another user's) be told from a gone one. False for a fake tree.
    */
   exists(pid: number): boolean
+  /** Read one process's fields (procfs only). */
+  readOne?(pid: number, fields: ReadonlySet<Field>): ProcessInfo | undefined
 }

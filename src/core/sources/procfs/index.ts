@@ -1,10 +1,10 @@
 import path from 'node:path'
 
 import {userNames} from '../../users.js'
-import {emptyRecord, type Field, type ProcessInfo} from '../../process-info.js'
+import {emptyRecord, type Field, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
-import {parseBootTime, PF_EXITING, parseCmdline, parseMemTotal, parseStatusExtra, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {containerOf, parseBootTime, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
 import type {StatFields, StatusExtra} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
@@ -20,6 +20,11 @@ const CMDLINE_FIELDS: ReadonlySet<Field> = new Set<Field>(['argv', 'command'])
 const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(['gid', 'uid', 'user', 'rssBytes', 'memPercent'])
 /** Extra fields of stat, and of status (stat, ps's STAT, needs status's VmLck). */
 const STAT_EXTRA: ReadonlySet<Field> = new Set<Field>(['priority', 'processor', 'minorFaults', 'majorFaults', 'stat'])
+/** Extra fields that each need a file (or a link, or a directory) of their own. */
+const FILE_EXTRA: ReadonlySet<Field> = new Set<Field>([
+  'kernelThread', 'wchan', 'cwd', 'env', 'cgroup', 'unit', 'container', 'readBytes', 'writeBytes', 'fds', 'pssBytes', 'ussBytes', 'swapBytes',
+  'pidNs', 'netNs', 'mntNs', 'utsNs', 'ipcNs', 'userNs', 'cgroupNs',
+])
 const STATUS_EXTRA: ReadonlySet<Field> = new Set<Field>(['ruid', 'suid', 'rgid', 'sgid', 'groups', 'ruser', 'voluntaryCtxSwitches', 'involuntaryCtxSwitches', 'stat'])
 
 export interface ProcfsOptions {
@@ -163,6 +168,7 @@ export class ProcfsSource implements ProcessSource {
       statExtra: [...fields].filter((f) => STAT_EXTRA.has(f)),
       statusExtra: [...fields].filter((f) => STATUS_EXTRA.has(f)),
       memTotal: fields.has('memPercent') ? this.memTotal() : undefined,
+      files: [...fields].filter((f) => FILE_EXTRA.has(f)),
       wantUser: fields.has('user'),
       sockets: fields.has('ports') ? this.listeningSockets() : undefined,
     }
@@ -269,6 +275,7 @@ export class ProcfsSource implements ProcessSource {
       }
     }
 
+    if (ctx.files.length > 0) this.readExtras(dir, r, stat, ctx.files, note)
     if (ctx.memTotal !== undefined) r.memPercent = r.rssBytes === null || ctx.memTotal === 0 ? null : Math.round((r.rssBytes / ctx.memTotal) * 10_000) / 100
     for (const f of ctx.statExtra) {
       if (f === 'stat') r.stat = extra === undefined ? null : psStat(stat, extra.lockedBytes)
@@ -299,6 +306,67 @@ export class ProcfsSource implements ProcessSource {
     for (const f of fields) {
       if (f === 'ruser') r.ruser = extra?.ruid == null ? null : this.userName(extra.ruid)
       else if (f !== 'stat') (r as unknown as Record<string, unknown>)[f] = extra?.[f as keyof StatusExtra] ?? null
+    }
+  }
+
+  /** The extra fields that each take a file of their own, as asked; null where one cannot be read. */
+  private readExtras(dir: string, r: ProcessInfo, stat: StatFields, fields: Field[], note: (failure: Failure) => null): void {
+    const want = new Set(fields)
+    const text = (file: string) => {
+      const buf = this.io.read(`${dir}/${file}`)
+      return isFailure(buf) ? note(buf) : buf
+    }
+
+    if (want.has('kernelThread')) r.kernelThread = (stat.flags & PF_KTHREAD) !== 0
+    if (want.has('wchan')) {
+      const buf = text('wchan')
+      const name = buf === null ? null : buf.toString('latin1').trim()
+      r.wchan = name === null || name === '' || name === '0' ? null : name
+    }
+
+    if (want.has('cwd')) {
+      const link = this.io.readlink(`${dir}/cwd`)
+      r.cwd = isFailure(link) ? note(link) : link
+    }
+
+    if (want.has('env')) {
+      const buf = text('environ')
+      r.env = buf === null ? null : parseEnviron(buf)
+    }
+
+    if (want.has('cgroup') || want.has('unit') || want.has('container')) {
+      const buf = text('cgroup')
+      const path = buf === null ? null : (/^0::(\/.*)$/m.exec(buf.toString('utf8'))?.[1] ?? null)
+      if (want.has('cgroup')) r.cgroup = path
+      if (want.has('unit')) r.unit = path === null ? null : unitOf(path)
+      if (want.has('container')) r.container = path === null ? null : containerOf(path)
+    }
+
+    if (want.has('readBytes') || want.has('writeBytes')) {
+      const buf = text('io')
+      const io = buf === null ? undefined : parseIo(buf)
+      if (want.has('readBytes')) r.readBytes = io?.readBytes ?? null
+      if (want.has('writeBytes')) r.writeBytes = io?.writeBytes ?? null
+    }
+
+    if (want.has('fds')) {
+      const list = this.io.readdir(`${dir}/fd`)
+      r.fds = isFailure(list) ? note(list) : list.length
+    }
+
+    if (want.has('pssBytes') || want.has('ussBytes') || want.has('swapBytes')) {
+      // A kernel thread has no memory map: its smaps_rollup is empty.
+      const buf = text('smaps_rollup')
+      const m = buf === null || buf.length === 0 ? undefined : parseSmapsRollup(buf)
+      if (want.has('pssBytes')) r.pssBytes = m?.pssBytes ?? null
+      if (want.has('ussBytes')) r.ussBytes = m?.ussBytes ?? null
+      if (want.has('swapBytes')) r.swapBytes = m?.swapBytes ?? null
+    }
+
+    for (const [link, field] of Object.entries(NAMESPACES)) {
+      if (!want.has(field)) continue
+      const target = this.io.readlink(`${dir}/ns/${link}`)
+      r[field] = isFailure(target) ? note(target) : parseNsLink(target)
     }
   }
 

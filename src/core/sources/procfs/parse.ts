@@ -294,3 +294,66 @@ export function parseNetTable(text: string, proto: 'tcp' | 'tcp6' | 'udp' | 'udp
 
   return out
 }
+
+/** /proc/PID/environ: NUL-separated K=V pairs, as an object (a later duplicate wins, as getenv's does not: rare). */
+export function parseEnviron(buf: Buffer): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const pair of buf.toString('utf8').split('\0')) {
+    const eq = pair.indexOf('=')
+    if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1)
+  }
+
+  return env
+}
+
+const READ_BYTES = Buffer.from('\nread_bytes:')
+const WRITE_BYTES = Buffer.from('\nwrite_bytes:')
+
+/** Bytes the process made the storage layer read and write, from /proc/PID/io. */
+export function parseIo(buf: Buffer): {readBytes: number | null; writeBytes: number | null} {
+  return {readBytes: statusNumber(buf, READ_BYTES) ?? null, writeBytes: statusNumber(buf, WRITE_BYTES) ?? null}
+}
+
+const PSS = Buffer.from('\nPss:')
+const PRIVATE_CLEAN = Buffer.from('\nPrivate_Clean:')
+const PRIVATE_DIRTY = Buffer.from('\nPrivate_Dirty:')
+const SWAP = Buffer.from('\nSwap:')
+
+/** PSS, USS (private clean + dirty) and swap from /proc/PID/smaps_rollup, in bytes (psutil's memory_full_info). */
+export function parseSmapsRollup(buf: Buffer): {pssBytes: number | null; swapBytes: number | null; ussBytes: number | null} {
+  const kb = (key: Buffer) => {
+    const v = statusNumber(buf, key)
+    return v === undefined ? null : v * 1024
+  }
+
+  const clean = kb(PRIVATE_CLEAN)
+  const dirty = kb(PRIVATE_DIRTY)
+  return {pssBytes: kb(PSS), swapBytes: kb(SWAP), ussBytes: clean === null || dirty === null ? null : clean + dirty}
+}
+
+/** The inode of a namespace link (`pid:[4026531836]`), as ps -o pidns shows it. */
+export function parseNsLink(link: string): number | null {
+  const m = /^[a-z_]+:\[(\d+)\]$/.exec(link)
+  return m ? Number(m[1]) : null
+}
+
+/**
+ * The systemd unit of a cgroup v2 path: its innermost service, scope, socket, mount or swap
+ * (`/system.slice/ssh.service` is ssh.service; `/user.slice/user-1000.slice/session-2.scope` is
+ * session-2.scope); null outside systemd's units.
+ */
+export function unitOf(cgroup: string): string | null {
+  const parts = cgroup.split('/')
+  for (let i = parts.length - 1; i >= 0; i--) if (/\.(service|scope|socket|mount|swap)$/.test(parts[i])) return parts[i]
+  return null
+}
+
+/**
+ * The container id in a cgroup v2 path: docker (`docker-ID.scope`, `/docker/ID`), podman
+ * (`libpod-ID.scope`), containerd and CRI-O (`cri-containerd-ID.scope`, `crio-ID.scope`) and
+ * Kubernetes pods (`/kubepods/.../ID`); null when the path names none.
+ */
+export function containerOf(cgroup: string): string | null {
+  const m = /(?:^|\/)(?:docker|libpod|cri-containerd|crio|containerd)[-/]([0-9a-f]{64})(?:\.scope)?(?:\/|$)/.exec(cgroup) ?? (/\/kubepods/.test(cgroup) ? /\/([0-9a-f]{64})(?:\.scope)?(?:\/|$)/.exec(cgroup) : null)
+  return m ? m[1] : null
+}
