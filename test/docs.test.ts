@@ -91,7 +91,11 @@ function prelude(dir: string, script: string): string {
     'sshd 300 &',
     'my-dev-server 300 &',
   ]
-  if (script.includes('--port 3000')) lines.push(`${JSON.stringify(process.execPath)} -e "require('net').createServer().listen(3000)" &`)
+  if (script.includes('--port 3000')) {
+    // The server listens before the example runs (port 3000 is 0BB8 in /proc/net/tcp, LISTEN is 0A).
+    lines.push(`${JSON.stringify(process.execPath)} -e "require('net').createServer().listen(3000)" &`)
+    lines.push("for i in $(seq 1 600); do grep -q ':0BB8 [0-9A-F:]* 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null && break; sleep 0.05; done")
+  }
   if (/monday|before\.json/.test(script)) lines.push('proc list --format csv > monday.csv; cp monday.csv tuesday.csv; proc list --json > before.json')
   if (/\bwait\b/.test(script)) {
     // What the waits wait for ends two seconds after a proc wait is running: never before it looked.

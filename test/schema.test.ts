@@ -40,7 +40,8 @@ describe('the record schema', () => {
       'pid', 'ppid', 'pgid', 'sid', 'tty', 'state', 'name', 'exe', 'command', 'argv', 'user', 'uid', 'gid', 'startTime', 'startTicks',
       'bootId', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes', 'threads', 'nice', 'ports', 'memPercent', 'stat',
       'priority', 'processor', 'ruid', 'suid', 'rgid', 'sgid', 'groups', 'ruser', 'voluntaryCtxSwitches', 'involuntaryCtxSwitches',
-      'minorFaults', 'majorFaults', 'depth', 'matched', 'children', 'status', 'signal', 'step', 'found', 'checkedBy', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown', 'change', 'foundBy',
+      'minorFaults', 'majorFaults', 'wchan', 'cwd', 'env', 'cgroup', 'unit', 'container', 'readBytes', 'writeBytes', 'fds', 'pssBytes',
+      'ussBytes', 'swapBytes', 'pidNs', 'netNs', 'mntNs', 'utsNs', 'ipcNs', 'userNs', 'cgroupNs', 'kernelThread', 'depth', 'matched', 'children', 'status', 'signal', 'step', 'found', 'checkedBy', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown', 'change', 'foundBy',
     ])
     assert.deepEqual(Object.keys(schema.definitions.spawnReport.properties), [
       'command', 'argv', 'pid', 'startTime', 'endTime', 'durationMs', 'exitCode', 'signal', 'timedOut', 'killedAfterTimeout',
@@ -60,6 +61,7 @@ describe('the record schema', () => {
     valid(await json(['list', '--json']))
     valid(await ndjson(['list', '--format', 'ndjson', '-c', 'pid,ports,command']))
     valid(await json(['list', '--json', '-c', 'pid,stat,mem,priority,psr,ruid,suid,rgid,sgid,groups,ruser,vcsw,ivcsw,minflt,majflt']))
+    valid(await json(['list', '--json', '-c', 'pid,wchan,cwd,env,cgroup,unit,container,readBytes,writeBytes,fds,pss,uss,swap,pidNs,netNs,mntNs,utsNs,ipcNs,userNs,cgroupNs,kthread']))
     valid(await json(['tree', '--json'], fixture))
     valid(await ndjson(['tree', '--format', 'ndjson']))
     const a = startSleeper()

@@ -1,9 +1,12 @@
 import {strict as assert} from 'node:assert'
 import {execFileSync, spawnSync} from 'node:child_process'
-import {readFileSync, statSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 
 import {parseCsv} from '../../src/input/csv.js'
 import {FIXTURE_PASSWD, FIXTURE_PROCFS, runCli} from '../helpers/cli.js'
+import {canUnshare} from '../helpers/namespace.js'
 import {startProcess, startSleeper} from '../helpers/processes.js'
 
 const fixtureEnv = {PROC_PASSWD: FIXTURE_PASSWD, PROC_PROCFS: FIXTURE_PROCFS}
@@ -223,6 +226,97 @@ describe('proc list', () => {
       assert.ok(!(await selected('--real-user', 'root')))
       const bad = await runCli(['list', '--real-group', 'no-such-group-here'])
       assert.deepEqual([bad.code, bad.stderr], [2, "proc list: --real-group: no group named 'no-such-group-here'\n"])
+    })
+
+    it('file-based extra columns agree with /proc for a process the test started', async function () {
+      this.timeout(30_000)
+      const dir = mkdtempSync(path.join(tmpdir(), 'proc-cwd-'))
+      const marker = `m${process.pid}x${Date.now()}`
+      // Descriptors 3, 4 and 5 open on /dev/null, beside stdin, stdout and stderr.
+      const child = startProcess('sh', ['-c', 'exec 3</dev/null 4</dev/null 5</dev/null; exec sleep 300'], {cwd: dir, env: {...process.env, PROC_TEST_MARK: marker}})
+      try {
+        await new Promise((r) => setTimeout(r, 300))
+        const pid = child.pid!
+        const columns = 'pid,cwd,env,cgroup,unit,container,readBytes,writeBytes,fds,pssBytes,ussBytes,swapBytes,wchan,pidNs,netNs,mntNs,utsNs,ipcNs,userNs,cgroupNs,kernelThread'
+        const {code, stdout} = await runCli(['list', '--json', '--pid', String(pid), '-c', columns])
+        assert.equal(code, 0)
+        const [r] = JSON.parse(stdout)
+        const proc = (file: string) => readFileSync(`/proc/${pid}/${file}`, 'utf8')
+        const kb = (text: string, key: string) => Number(new RegExp(`\\n${key}:\\s+(\\d+)`).exec(text)![1]) * 1024
+        const rollup = proc('smaps_rollup')
+        const cgroup = /^0::(.*)$/m.exec(proc('cgroup'))![1]
+        const ns = (kind: string) => Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/${kind}`))![1])
+        assert.deepEqual(r, {
+          cgroup,
+          cgroupNs: ns('cgroup'),
+          container: null,
+          cwd: dir,
+          env: Object.fromEntries(proc('environ').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+          fds: readdirSync(`/proc/${pid}/fd`).length,
+          ipcNs: ns('ipc'),
+          kernelThread: false,
+          mntNs: ns('mnt'),
+          netNs: ns('net'),
+          pid,
+          pidNs: ns('pid'),
+          // PSS shares pages with every other sleep on the machine, which come and go: checked below.
+          pssBytes: r.pssBytes,
+          readBytes: kb(proc('io'), 'read_bytes') / 1024,
+          swapBytes: kb(rollup, 'Swap'),
+          unit: null,
+          userNs: ns('user'),
+          ussBytes: kb(rollup, 'Private_Clean') + kb(rollup, 'Private_Dirty'),
+          utsNs: ns('uts'),
+          wchan: proc('wchan').trim(),
+          writeBytes: kb(proc('io'), 'write_bytes') / 1024,
+        })
+        assert.equal(r.env.PROC_TEST_MARK, marker)
+        assert.ok(r.fds >= 6, `${r.fds} descriptors: 0 to 5 at least`)
+        assert.ok(r.pssBytes >= r.ussBytes && r.pssBytes <= kb(rollup, 'Rss'), `PSS ${r.pssBytes} between USS ${r.ussBytes} and RSS`)
+
+        // The selectors that go with them.
+        const selected = async (...flags: string[]) => (await runCli(['list', '--pid', String(pid), '-c', 'pid', '--no-header', ...flags])).stdout.trim() === String(pid)
+        assert.ok(await selected('--env', 'PROC_TEST_MARK'))
+        assert.ok(await selected('--env', `PROC_TEST_MARK=${marker}`))
+        assert.ok(!(await selected('--env', 'PROC_TEST_MARK=other')))
+        assert.ok(!(await selected('--env', 'PROC_NO_SUCH_VARIABLE')))
+        assert.ok(await selected('--cgroup', cgroup))
+        assert.ok(!(await selected('--cgroup', `${cgroup}/elsewhere`)))
+        assert.ok(await selected('--ns', String(process.pid)))
+        assert.ok(await selected('--no-kernel'))
+        assert.ok(await selected('--where', `kernelThread == false and fds == ${r.fds}`))
+      } finally {
+        rmSync(dir, {force: true, recursive: true})
+      }
+    })
+
+    it('--no-kernel and kernelThread tell kernel threads apart', async function () {
+      // kthreadd is pid 2 where the suite runs in the host's pid namespace.
+      if (!/kthreadd/.test(readFileSync('/proc/2/stat', 'utf8').split(' ')[1] ?? '')) this.skip()
+      const {stdout} = await runCli(['list', '--pid', '2', '-c', 'pid,kernelThread', '--json'])
+      assert.deepEqual(JSON.parse(stdout), [{kernelThread: true, pid: 2}])
+      const hidden = await runCli(['list', '--pid', '2', '--no-kernel', '--json'])
+      assert.deepEqual([hidden.code, JSON.parse(hidden.stdout)], [1, []])
+    })
+
+    it('--ns selects the processes in the same namespaces, and --nslist picks which', async function () {
+      if (!canUnshare()) this.skip()
+      const outside = startSleeper()
+      // A sleep in a pid namespace of its own (its parent, unshare, stays in ours).
+      const holder = startProcess('unshare', ['-p', '-f', 'sleep', '300'])
+      let inside: number | undefined
+      for (let i = 0; i < 50 && !inside; i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        inside = Number(spawnSync('pgrep', ['-P', String(holder.pid)], {encoding: 'utf8'}).stdout.trim()) || undefined
+      }
+
+      assert.ok(inside, 'the namespaced sleep started')
+      const pids = `${outside.pid},${inside}`
+      const list = async (...flags: string[]) =>
+        (await runCli(['list', '--pid', pids, '-c', 'pid', '--no-header', ...flags])).stdout.trim().split('\n').filter(Boolean).map(Number).sort()
+      assert.deepEqual(await list('--ns', String(outside.pid)), [outside.pid])
+      assert.deepEqual(await list('--ns', String(inside), '--nslist', 'pid'), [inside])
+      assert.deepEqual(await list('--ns', String(inside), '--nslist', 'net,mnt'), [outside.pid!, inside].sort())
     })
 
     it('never lists itself unless --include-self', async () => {

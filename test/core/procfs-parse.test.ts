@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {parseBootTime, parseCmdline, parsePasswd, parseStat, parseStatusIds, parseUptime, ttyName} from '../../src/core/sources/procfs/parse.js'
+import {containerOf, parseBootTime, parseCmdline, parseEnviron, parseIo, parseNsLink, parsePasswd, parseSmapsRollup, parseStat, parseStatusIds, parseUptime, ttyName, unitOf} from '../../src/core/sources/procfs/parse.js'
 
 const TAIL = '0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0'
 const stat = (comm: string, rest = `S 1 2 3 34816 -1 0 0 0 0 0 7 8 0 0 20 -3 4 0 12345 999 10 ${TAIL}`) =>
@@ -84,5 +84,35 @@ describe('procfs parsers', () => {
     assert.equal(users.get(0), 'root')
     assert.equal(users.get(1000), 'bob')
     assert.equal(users.size, 2)
+  })
+})
+
+describe('extra-column parsers', () => {
+  it('environ, io, smaps_rollup and namespace links', () => {
+    assert.deepEqual(parseEnviron(Buffer.from('A=1\0B=x=y\0EMPTY=\0\0')), {A: '1', B: 'x=y', EMPTY: ''})
+    assert.deepEqual(parseIo(Buffer.from('rchar: 10\nwchar: 20\nsyscr: 1\nsyscw: 2\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n')), {
+      readBytes: 4096,
+      writeBytes: 8192,
+    })
+    const rollup = '55d0-7ffd ---p 00000000 00:00 0 [rollup]\nRss: 1800 kB\nPss: 300 kB\nPss_Anon: 100 kB\nPrivate_Clean: 20 kB\nPrivate_Dirty: 100 kB\nSwap: 8 kB\nSwapPss: 8 kB\n'
+    assert.deepEqual(parseSmapsRollup(Buffer.from(rollup)), {pssBytes: 300 * 1024, swapBytes: 8 * 1024, ussBytes: 120 * 1024})
+    assert.equal(parseNsLink('pid:[4026531836]'), 4_026_531_836)
+    assert.equal(parseNsLink('nonsense'), null)
+  })
+
+  it('the systemd unit and the container id of a cgroup path', () => {
+    assert.equal(unitOf('/system.slice/ssh.service'), 'ssh.service')
+    assert.equal(unitOf('/user.slice/user-1000.slice/user@1000.service/app.slice/vte-spawn-1.scope'), 'vte-spawn-1.scope')
+    assert.equal(unitOf('/user.slice/user-1000.slice'), null)
+    assert.equal(unitOf('/'), null)
+    const id = 'a'.repeat(12) + '0123456789abcdef'.repeat(3) + 'b'.repeat(4)
+    assert.equal(id.length, 64)
+    assert.equal(containerOf(`/system.slice/docker-${id}.scope`), id)
+    assert.equal(containerOf(`/docker/${id}`), id)
+    assert.equal(containerOf(`/machine.slice/libpod-${id}.scope/container`), id)
+    assert.equal(containerOf(`/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/cri-containerd-${id}.scope`), id)
+    assert.equal(containerOf(`/kubepods/burstable/pod7a1b/${id}`), id)
+    assert.equal(containerOf('/system.slice/ssh.service'), null)
+    assert.equal(containerOf(`/system.slice/${id}.service`), null)
   })
 })
