@@ -2,6 +2,8 @@
 // the helpers every command shares (selectors, output plans, printing, --watch). It does not
 // depend on oclif: the fast path and the oclif command classes both build one.
 
+import {readFileSync, statSync} from 'node:fs'
+
 import {type ColumnDef, describeColumns, parseColumns} from '../columns/index.js'
 import {CheckFailed, INTERNAL_ERROR_EXIT, OUTPUT_ERROR_EXIT, ProcError, UsageError} from '../core/errors.js'
 import type {Selection, Selectors} from '../core/select.js'
@@ -22,6 +24,8 @@ import type {Action, CommandSpec, Parsed} from './spec.js'
 
 export interface OutputFlags {
   columns?: string
+  delimiter?: string
+  wide?: boolean
   format?: string
   header: boolean
   json: boolean
@@ -30,6 +34,11 @@ export interface OutputFlags {
 }
 
 export interface SelectorFlags {
+  'ignore-case'?: boolean
+  newest?: boolean
+  oldest?: boolean
+  pidfile?: string
+  'pidfile-locked'?: boolean
   cgroup?: string[]
   env?: string[]
   'include-self': boolean
@@ -55,12 +64,38 @@ export interface SelectorFlags {
 }
 
 export interface OutputPlan {
+  delimiter?: string
   format: Format
+  wide?: boolean
   columns: ColumnDef[]
   explicitColumns: boolean
   header: boolean
   sort: SortKey[]
   limit?: number
+}
+
+/**
+ * The pid a pidfile holds (its first line, as pgrep -F reads it). With `locked`, the file must be
+ * locked by some process (flock or fcntl, as a running daemon holds its pidfile), as pgrep -L.
+ */
+function pidFromFile(file: string, locked: boolean, flags: SelectorFlags): number {
+  let text: string
+  let inode: {dev: number; ino: number}
+  try {
+    text = readFileSync(file, 'utf8')
+    inode = statSync(file)
+  } catch (error) {
+    throw new UsageError(`--pidfile: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+  }
+
+  const pid = parsePid(text.split('\n')[0], `--pidfile ${file}`)
+  if (locked) {
+    const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+    if (!source.isLocked) throw new UsageError('--pidfile-locked needs the procfs source')
+    if (!source.isLocked(inode.dev, inode.ino)) throw new CheckFailed(`--pidfile-locked: ${file} is not locked`)
+  }
+
+  return pid
 }
 
 function fail(message: string): never {
@@ -104,9 +139,13 @@ export class Context {
   selectorsFrom(flags: SelectorFlags, extraPids: string[] = []): Selectors {
     const ints = (list: string[] | undefined, flag: string) => list?.map((p) => parsePid(p, flag))
     const pids = [...(ints(flags.pid, '--pid') ?? []), ...extraPids.map((p) => parsePid(p, 'pid argument'))]
+    if (flags['pidfile-locked'] && flags.pidfile === undefined) throw new UsageError('--pidfile-locked needs --pidfile FILE')
+    if (flags.pidfile !== undefined) pids.push(pidFromFile(flags.pidfile, flags['pidfile-locked'] ?? false, flags))
     return {
       cgroup: flags.cgroup,
       env: flags.env,
+      ignoreCase: flags['ignore-case'],
+      pick: flags.newest ? 'newest' : flags.oldest ? 'oldest' : undefined,
       includeSelf: flags['include-self'],
       kernel: flags.kernel,
       ns: flags.ns === undefined ? (flags.nslist ? fail('--nslist needs --ns PID') : undefined) : namespacesOf(parsePid(flags.ns, '--ns'), flags),
@@ -158,14 +197,18 @@ export class Context {
     }
 
     const format: Format = flags.json ? 'json' : ((flags.format as Format | undefined) ?? 'table')
+    if (flags.delimiter !== undefined && format !== 'pids') throw new UsageError('--delimiter goes with --format pids')
     const explicitColumns = flags.columns !== undefined
+    // The list format shows what the table shows, one record a block.
     const columns = explicitColumns
       ? parseColumns(flags.columns!)
-      : format === 'table'
+      : format === 'table' || format === 'list'
         ? parseColumns(defaults.table)
         : [...defaults.machine]
     return {
       columns,
+      delimiter: flags.delimiter,
+      wide: flags.wide,
       explicitColumns,
       format,
       header: flags.header,
@@ -180,10 +223,11 @@ export class Context {
     return {
       color: useColor(tty),
       columns: plan.columns,
+      delimiter: plan.delimiter,
       format: plan.format,
       header: plan.header,
       project: plan.explicitColumns,
-      width: tty ? process.stdout.columns : undefined,
+      width: tty && !plan.wide ? process.stdout.columns : undefined,
     }
   }
 

@@ -62,7 +62,7 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   const after = args.after === undefined ? await live(flags) : await readSnapshot(args.after)
 
   const {exited, started} = diffSnapshots(before, after)
-  const tag = (records: ProcessInfo[], change: Change) => records.filter((r) => selection.test(r)).map((r) => ({...r, change}))
+  const tag = (records: ProcessInfo[], change: Change) => selection.narrow(records.filter((r) => selection.test(r))).map((r) => ({...r, change}))
   const changes = sortRecords([...tag(started, 'started'), ...(flags.exited ? tag(exited, 'exited') : [])], plan.sort)
   const shown = plan.limit === undefined ? changes : changes.slice(0, plan.limit)
   await ctx.print(shown, plan)

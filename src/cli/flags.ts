@@ -5,6 +5,11 @@ import {flag} from './spec.js'
 export const selectorFlags = {
   cgroup: flag.option({description: 'cgroup v2 path, exactly, like pgrep --cgroup (repeatable, comma-separated)', helpGroup: 'SELECT', multiple: true, delimiter: ','}),
   env: flag.option({description: 'environment variable KEY (set) or KEY=VALUE, like pgrep --env (repeatable)', helpGroup: 'SELECT', multiple: true}),
+  'ignore-case': flag.boolean({char: 'i', description: '--name and --match ignore case, like pgrep -i', helpGroup: 'SELECT'}),
+  newest: flag.boolean({description: 'only the newest of the matches, like pgrep -n', exclusive: ['oldest'], helpGroup: 'SELECT'}),
+  oldest: flag.boolean({description: 'only the oldest of the matches, like pgrep -o', exclusive: ['newest'], helpGroup: 'SELECT'}),
+  pidfile: flag.option({char: 'F', description: 'the process whose pid this file holds, like pgrep -F', helpGroup: 'SELECT'}),
+  'pidfile-locked': flag.boolean({char: 'L', description: 'with --pidfile: fail unless the file is locked (its daemon holds it), like pgrep -L', helpGroup: 'SELECT'}),
   'include-self': flag.boolean({description: 'include proc\'s own process (left out by default, like pgrep)', helpGroup: 'SELECT'}),
   match: flag.option({description: 'regex on the full command line (repeatable)', helpGroup: 'SELECT', multiple: true}),
   name: flag.option({
@@ -60,6 +65,7 @@ export const outputFlags = {
   header: flag.boolean({allowNo: true, default: true, description: 'print the header line (table, CSV)', helpGroup: 'OUTPUT'}),
   json: flag.boolean({description: 'same as --format json', exclusive: ['format'], helpGroup: 'OUTPUT'}),
   limit: flag.option({description: 'print at most N records (after sorting)', helpGroup: 'OUTPUT'}),
+  wide: flag.boolean({char: 'w', description: 'never cut the command to the terminal width (ps ww, pstree -l)', helpGroup: 'OUTPUT'}),
   sort: flag.option({char: 's', description: 'sort keys, comma-separated; - for descending: -cpu,pid', helpGroup: 'OUTPUT'}),
 }
 

@@ -69,10 +69,11 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   const draw = async (records: ProcessInfo[]) => {
     const tree = new ProcessTree(sortRecords(records, plan.sort), () => 0)
     if (rootPid !== undefined && !tree.get(rootPid)) throw new NoSuchProcess(rootPid)
+    const matched = selection.active ? new Set(selection.narrow(records.filter((r) => selection.test(r))).map((r) => r.pid)) : undefined
     const rows = layoutForest(tree, {
       descendants: flags.descendants,
       foldKey: fold ? (r) => shown.map((c) => String(c.value(r as unknown as Record<string, unknown>))).join('\u0000') : undefined,
-      match: selection.active ? (r) => selection.test(r) : undefined,
+      match: matched ? (r) => matched.has(r.pid) : undefined,
       maxDepth,
       rootPid,
     })

@@ -27,7 +27,7 @@ export function neededFields(query: Query): Set<Field> {
 export async function queryProcesses(source: ProcessSource, query: Query): Promise<ProcessInfo[]> {
   const records = await takeSnapshot(source, {fields: neededFields(query), sampleMs: query.sampleMs})
   const selected = sortRecords(
-    records.filter((r) => query.selection.test(r)),
+    query.selection.narrow(records.filter((r) => query.selection.test(r))),
     query.sort,
   )
   return query.limit === undefined ? selected : selected.slice(0, query.limit)

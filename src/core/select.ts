@@ -11,6 +11,10 @@ export interface Selectors {
   pid?: number[]
   ppid?: number[]
   user?: string[]
+  /** Of all that match, only the newest or the oldest (by start), as pgrep -n and -o. */
+  pick?: 'newest' | 'oldest'
+  /** --name and --match ignore case, as pgrep -i. */
+  ignoreCase?: boolean
   /** Environment variables: KEY (set) or KEY=VALUE, as pgrep --env. */
   env?: string[]
   /** cgroup v2 paths, exactly, as pgrep --cgroup. */
@@ -38,6 +42,8 @@ export interface Selectors {
 
 export interface Selection {
   test(record: ProcessInfo): boolean
+  /** The matches to keep: all, or the newest or oldest one alone (--newest, --oldest). */
+  narrow<T extends ProcessInfo>(matches: readonly T[]): T[]
   /** Fields the tests read. */
   needs: Set<Field>
   /** True when any selector was given. */
@@ -79,11 +85,12 @@ export function parseRegex(source: string, flag: string, flags = ''): RegExp {
   }
 }
 
-/** `--name` pattern: /regex/flags, a glob with * ? [...], or an exact name. */
-export function namePattern(pattern: string): (name: string) => boolean {
+/** `--name` pattern: /regex/flags, a glob with * ? [...], or an exact name; `ignoreCase` as pgrep -i. */
+export function namePattern(pattern: string, ignoreCase = false): (name: string) => boolean {
+  const caseFlag = ignoreCase ? 'i' : ''
   const re = /^\/(.*)\/([a-z]*)$/s.exec(pattern)
   if (re) {
-    const regex = parseRegex(re[1], '--name', re[2])
+    const regex = parseRegex(re[1], '--name', re[2].includes('i') ? re[2] : re[2] + caseFlag)
     return (name) => regex.test(name)
   }
 
@@ -102,8 +109,13 @@ export function namePattern(pattern: string): (name: string) => boolean {
       } else source += c.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&')
     }
 
-    const regex = parseRegex(`^${source}$`, '--name', 's')
+    const regex = parseRegex(`^${source}$`, '--name', 's' + caseFlag)
     return (name) => regex.test(name)
+  }
+
+  if (ignoreCase) {
+    const lower = pattern.toLowerCase()
+    return (name) => name.toLowerCase() === lower
   }
 
   return (name) => name === pattern
@@ -204,13 +216,13 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
   }
 
   if (selectors.name?.length) {
-    const matchers = selectors.name.map((p) => namePattern(p))
+    const matchers = selectors.name.map((p) => namePattern(p, selectors.ignoreCase))
     need('name')
     tests.push((r) => r.name !== null && matchers.some((m) => m(r.name!)))
   }
 
   if (selectors.match?.length) {
-    const regexes = selectors.match.map((m) => parseRegex(m, '--match'))
+    const regexes = selectors.match.map((m) => parseRegex(m, '--match', selectors.ignoreCase ? 'i' : ''))
     need('command')
     tests.push((r) => r.command !== null && regexes.some((re) => re.test(r.command!)))
   }
@@ -253,9 +265,18 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
 
   const active = tests.length > 0
   if (!selectors.includeSelf) tests.unshift((r) => r.pid !== selfPid)
+  const pick = selectors.pick
   return {
     active,
+    narrow: (matches) => (pick === undefined || matches.length <= 1 ? [...matches] : [matches.reduce((a, b) => (later(a, b) === (pick === 'newest') ? a : b))]),
     needs,
     test: (r) => tests.every((t) => t(r)),
   }
+}
+
+/** Whether a started after b (ties: the larger pid, as pgrep -n). */
+function later(a: ProcessInfo, b: ProcessInfo): boolean {
+  const at = a.startTicks ?? 0
+  const bt = b.startTicks ?? 0
+  return at === bt ? a.pid > b.pid : at > bt
 }

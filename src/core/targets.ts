@@ -60,8 +60,8 @@ export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpe
     ...(spec.input ?? []).filter((r) => !(r.pid === self && selfRecord && isSameTarget(fromInput(r), selfRecord))).map((r) => fromInput(r)),
   ]
   if (explicit.length === 0 && spec.input === undefined) {
-    return snapshot
-      .filter((r) => !options.exclude?.has(r.pid) && spec.selection.test(r))
+    return spec.selection
+      .narrow(snapshot.filter((r) => !options.exclude?.has(r.pid) && spec.selection.test(r)))
       .map((record) => ({checkedBy: checkedBy(record), record, state: 'alive' as const}))
   }
 

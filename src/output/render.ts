@@ -1,6 +1,6 @@
 import type {ColumnDef} from '../columns/index.js'
 
-export const FORMATS = ['table', 'json', 'ndjson', 'csv'] as const
+export const FORMATS = ['table', 'json', 'ndjson', 'csv', 'list', 'pids'] as const
 export type Format = (typeof FORMATS)[number]
 
 export interface RenderOptions {
@@ -10,6 +10,8 @@ export interface RenderOptions {
   /** JSON/NDJSON: keep only `columns` instead of whole records. */
   project: boolean
   header: boolean
+  /** pids only: what separates the pids (default a newline), as pgrep -d. */
+  delimiter?: string
   /** Table only: colour, and the width to cut the command column to (undefined: never cut). */
   color: boolean
   width?: number
@@ -52,6 +54,16 @@ export async function render(records: readonly object[], options: RenderOptions)
     case 'csv': {
       const {renderCsv} = await import('./csv.js')
       return renderCsv(records, options.columns, options.header)
+    }
+
+    case 'list': {
+      const {renderList} = await import('./table.js')
+      return renderList(records, options.columns)
+    }
+
+    case 'pids': {
+      if (records.length === 0) return ''
+      return records.map((r) => String((r as {pid: unknown}).pid)).join(options.delimiter ?? '\n') + '\n'
     }
 
     default: {

@@ -19,9 +19,13 @@ async function colourPainter(): Promise<Painter> {
   return {bold: chalk.bold, dim: chalk.dim, state: (t) => (states[t.trim()] ?? String)(t)}
 }
 
-function cell(column: ColumnDef, record: object): string {
+/** A value as the table and the list format show it: formatted, escaped, `-` when unknown. */
+export function cell(column: ColumnDef, record: object): string {
   const v = column.value(record as Record<string, unknown>)
-  return v === null || v === undefined ? '-' : escapeControl(column.format(v))
+  if (v === null || v === undefined) return '-'
+  const text = escapeControl(column.format(v))
+  // As ps shows a zombie: its name in brackets, then <defunct>. JSON keeps state Z and the raw fields.
+  return column.id === 'command' && (record as {state?: unknown}).state === 'Z' ? `${text} <defunct>` : text
 }
 
 type Width = (text: string) => number
@@ -133,4 +137,13 @@ export async function renderTable(records: readonly object[], options: RenderOpt
     return line
   })
   return lines.join('\n') + '\n'
+}
+
+/**
+ * tasklist's /fo LIST: one block of `field: value` lines a record, values as the table shows
+ * them, a blank line between records.
+ */
+export function renderList(records: readonly object[], columns: readonly ColumnDef[]): string {
+  const pad = Math.max(...columns.map((c) => c.id.length)) + 1
+  return records.map((r) => columns.map((c) => `${(c.id + ':').padEnd(pad)} ${cell(c, r)}\n`).join('')).join('\n')
 }

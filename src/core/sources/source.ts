@@ -37,6 +37,8 @@ export interface ProcessSource {
    * hidden process (hidepid, another user's) be told from a gone one. False for a fake tree.
    */
   exists(pid: number): boolean
+  /** Whether some process holds a lock on this file (device and inode, as stat(2) gives them; procfs only). */
+  isLocked?(dev: number, ino: number): boolean
   /** Read one process's fields (procfs only). */
   readOne?(pid: number, fields: ReadonlySet<Field>): ProcessInfo | undefined
 }

@@ -370,6 +370,17 @@ export class ProcfsSource implements ProcessSource {
     }
   }
 
+  /** Whether /proc/locks lists a lock on this file (flock, POSIX or OFD): `MAJOR:MINOR:INODE` there. */
+  isLocked(dev: number, ino: number): boolean {
+    const text = this.readText('locks')
+    if (isFailure(text)) return false
+    // stat's dev is the kernel's encoding: major in bits 8-19 (and 32+), minor in 0-7 and 20-31.
+    const major = ((dev >> 8) & 0xfff) | Math.floor(dev / 2 ** 32) * 0x1000
+    const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00)
+    const want = `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}:${ino}`
+    return text.split('\n').some((line) => line.trim().split(/\s+/).includes(want))
+  }
+
   /** MemTotal of /proc/meminfo, for memPercent; undefined when unreadable. */
   private memTotal(): number | undefined {
     const buf = this.io.read(this.root + '/meminfo')

@@ -1,0 +1,123 @@
+// What ps, pgrep and tasklist users type: list and pids formats, -d, -w, -i, --newest and
+// --oldest, pidfiles, and a zombie shown as ps shows it. Against processes the test starts.
+
+import {strict as assert} from 'node:assert'
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+import {BIN, runCli} from '../helpers/cli.js'
+import {startProcess, startSleeper} from '../helpers/processes.js'
+
+const settle = () => new Promise((r) => setTimeout(r, 300))
+
+describe('ps, pgrep and tasklist habits', () => {
+  it('--format list is one block of field: value lines a record, tasklist /fo LIST style', async () => {
+    const a = startSleeper()
+    await settle()
+    const {code, stdout} = await runCli(['list', '--pid', String(a.pid), '--format', 'list', '-c', 'pid,name,command'])
+    assert.equal(code, 0)
+    assert.equal(stdout, `pid:     ${a.pid}\nname:    sleep\ncommand: sleep 300\n`)
+    const two = await runCli(['list', '--pid', `${a.pid},${process.pid}`, '--format', 'list', '-c', 'pid', '--include-self'])
+    assert.equal(two.stdout, [`pid: ${Math.min(a.pid!, process.pid)}\n`, `pid: ${Math.max(a.pid!, process.pid)}\n`].join('\n'))
+  })
+
+  it('--format pids prints pids as pgrep does, -d sets the delimiter', async () => {
+    const [a, b] = [startSleeper(), startSleeper()]
+    await settle()
+    const pids = [a.pid!, b.pid!].sort((x, y) => x - y)
+    assert.equal((await runCli(['list', '--pid', pids.join(','), '--format', 'pids'])).stdout, `${pids[0]}\n${pids[1]}\n`)
+    assert.equal((await runCli(['list', '--pid', pids.join(','), '--format', 'pids', '-d', ','])).stdout, `${pids[0]},${pids[1]}\n`)
+    assert.equal((await runCli(['list', '--pid', '999999', '--format', 'pids'])).stdout, '')
+    const bad = await runCli(['list', '-d', ','])
+    assert.deepEqual([bad.code, bad.stderr], [2, 'proc list: --delimiter goes with --format pids\n'])
+  })
+
+  it('-i ignores case in --name and --match; --newest and --oldest keep one match', async () => {
+    const marker = `habit${process.pid}`
+    const first = startProcess('bash', ['-c', `exec -a ${marker.toUpperCase()} sleep 300`])
+    await settle()
+    const second = startProcess('bash', ['-c', `exec -a ${marker.toUpperCase()} sleep 300`])
+    await settle()
+    const pids = async (...flags: string[]) => (await runCli(['list', '--format', 'pids', ...flags])).stdout.trim().split('\n').filter(Boolean).map(Number)
+    assert.deepEqual(await pids('--match', `^${marker}`), [])
+    assert.deepEqual(await pids('--match', `^${marker}`, '-i'), [first.pid, second.pid].sort((x, y) => x! - y!))
+    assert.deepEqual(await pids('--match', `^${marker}`, '-i', '--newest'), [second.pid])
+    assert.deepEqual(await pids('--match', `^${marker}`, '-i', '--oldest'), [first.pid])
+    assert.deepEqual(await pids('--name', 'SLEEP', '-i', '--pid', `${first.pid}`), [first.pid])
+  })
+
+  it('--pidfile selects the pid a file holds; -L also wants the file locked', async function () {
+    if (spawnSync('flock', ['--version']).status !== 0) this.skip()
+    const dir = mkdtempSync(path.join(tmpdir(), 'proc-pidfile-'))
+    try {
+      const daemon = startSleeper()
+      const file = path.join(dir, 'daemon.pid')
+      writeFileSync(file, `${daemon.pid}\n`)
+      await settle()
+      const pids = (...flags: string[]) => runCli(['list', '--format', 'pids', ...flags])
+      assert.equal((await pids('--pidfile', file)).stdout, `${daemon.pid}\n`)
+      const unlocked = await pids('--pidfile', file, '-L')
+      assert.deepEqual([unlocked.code, unlocked.stderr], [1, `proc list: --pidfile-locked: ${file} is not locked\n`])
+      // A daemon holding its pidfile locked (flock on the file, as it runs).
+      const holder = startProcess('flock', [file, 'sleep', '300'])
+      for (let i = 0; i < 50 && !/FLOCK/.test(spawnSync('cat', ['/proc/locks'], {encoding: 'utf8'}).stdout); i++) await settle()
+      assert.equal((await pids('--pidfile', file, '-L')).stdout, `${daemon.pid}\n`)
+      holder.kill('SIGKILL')
+      const missing = await pids('--pidfile', path.join(dir, 'none.pid'))
+      assert.deepEqual([missing.code, missing.stderr.startsWith(`proc list: --pidfile: cannot read ${dir}/none.pid: ENOENT`)], [2, true])
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
+
+  it('shows a zombie as ps does, [name] <defunct>, and keeps state Z and the raw fields in JSON', async () => {
+    // The sh execs sleep, which never reaps the child sh left: a zombie under the sleeper.
+    const parent = startProcess('sh', ['-c', '/bin/true & exec sleep 300'])
+    await settle()
+    const table = await runCli(['list', '--ppid', String(parent.pid), '-c', 'state,command', '--no-header'])
+    assert.match(table.stdout, /^Z\s+\[true\] <defunct>$/m)
+    const json = JSON.parse((await runCli(['list', '--ppid', String(parent.pid), '-c', 'state,command', '--json'])).stdout)
+    assert.deepEqual(json, [{command: '[true]', state: 'Z'}])
+  })
+
+  it('-w never cuts the command on a terminal', async function () {
+    if (spawnSync('python3', ['-c', 'import pty']).status !== 0) this.skip()
+    const long = startProcess('bash', ['-c', `exec -a ${'x'.repeat(120)} sleep 300`])
+    await settle()
+    // Run proc on a 60-column terminal and read what it drew.
+    const onTerminal = (...flags: string[]) => {
+      const script = `
+import fcntl, os, pty, struct, sys, termios
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 60, 0, 0))
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b''
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode())
+`
+      return new Promise<string>((resolve) => {
+        const child = spawn('python3', ['-c', script, process.execPath, BIN, 'list', '--pid', String(long.pid), '-c', 'pid,command', '--no-header', ...flags], {stdio: ['ignore', 'pipe', 'inherit']})
+        let out = ''
+        child.stdout.on('data', (d) => (out += d))
+        child.on('close', () => resolve(out.replaceAll('\r', '')))
+      })
+    }
+
+    const cut = await onTerminal()
+    assert.ok(!cut.includes('x'.repeat(120)), cut)
+    assert.ok(cut.trim().length <= 60, cut)
+    const wide = await onTerminal('-w')
+    assert.ok(wide.includes(`${'x'.repeat(120)} 300`), wide)
+  })
+})
