@@ -37,7 +37,7 @@ describe('the record schema', () => {
 
   it('changes only on purpose: its fields are pinned here', () => {
     assert.deepEqual(Object.keys(schema.properties), [
-      'pid', 'ppid', 'pgid', 'sid', 'tty', 'state', 'name', 'exe', 'command', 'argv', 'user', 'uid', 'gid', 'startTime', 'startTicks',
+      'pid', 'tid', 'ppid', 'pgid', 'sid', 'tty', 'state', 'name', 'exe', 'command', 'argv', 'user', 'uid', 'gid', 'startTime', 'startTicks',
       'bootId', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes', 'threads', 'nice', 'ports', 'memPercent', 'stat',
       'priority', 'processor', 'ruid', 'suid', 'rgid', 'sgid', 'groups', 'ruser', 'voluntaryCtxSwitches', 'involuntaryCtxSwitches',
       'minorFaults', 'majorFaults', 'wchan', 'cwd', 'env', 'cgroup', 'unit', 'container', 'readBytes', 'writeBytes', 'fds', 'pssBytes',
@@ -60,6 +60,7 @@ describe('the record schema', () => {
     valid(await json(['list', '--json'], fixture))
     valid(await json(['list', '--json']))
     valid(await ndjson(['list', '--format', 'ndjson', '-c', 'pid,ports,command']))
+    valid(await json(['list', '--json', '--threads', '--pid', String(process.pid)]))
     valid(await json(['list', '--json', '-c', 'pid,stat,mem,priority,psr,ruid,suid,rgid,sgid,groups,ruser,vcsw,ivcsw,minflt,majflt']))
     valid(await json(['list', '--json', '-c', 'pid,wchan,cwd,env,cgroup,unit,container,readBytes,writeBytes,fds,pss,uss,swap,pidNs,netNs,mntNs,utsNs,ipcNs,userNs,cgroupNs,kthread']))
     valid(await json(['tree', '--json'], fixture))

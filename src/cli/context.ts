@@ -180,6 +180,12 @@ export class Context {
     }
 
     const input = readInput ? parseRecords(await readStdin()).records : undefined
+    const threads = input?.filter((r) => r.tid !== undefined) ?? []
+    if (threads.length > 0) {
+      const processes = new Set(threads.map((r) => r.pid)).size
+      writeErr(`proc ${this.id}: ${threads.length} thread record(s): acting on their ${processes} process(es); a single thread is never signalled\n`)
+    }
+
     return {input, pids, selection}
   }
 

@@ -1,7 +1,8 @@
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {processColumns} from '../columns/index.js'
+import {getColumn, processColumns} from '../columns/index.js'
+import {UsageError} from '../core/errors.js'
 import {buildSelection} from '../core/select.js'
 import {queryProcesses} from '../core/query.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
@@ -38,6 +39,11 @@ so they can be piped into other proc commands.`,
     ...sourceFlags,
     ...watchFlags,
     delimiter: flag.option({char: 'd', description: 'with --format pids: what separates the pids (default a newline), as pgrep -d', helpGroup: 'OUTPUT'}),
+    threads: flag.boolean({
+      char: 'T',
+      description: 'one row per thread, with its tid, as ps -L and top -H (procfs); its pid, identity and command are its process\'s',
+      helpGroup: 'OUTPUT',
+    }),
     count: flag.boolean({description: 'print only the number of matching processes', helpGroup: 'OUTPUT'}),
     'fail-on-empty': flag.boolean({description: 'exit 1 when nothing matched (for `if proc list ...; then`)'}),
     schema: flag.boolean({description: 'print the JSON Schema of the record every command writes, and exit'}),
@@ -53,7 +59,12 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   }
 
   const selection = buildSelection(ctx.selectorsFrom(flags, argv as string[]))
-  const plan = ctx.outputPlan(flags, {machine: processColumns, sort: 'pid', table: 'pid,ppid,user,cpu,rss,state,elapsed,command'})
+  const plan = ctx.outputPlan(flags, {
+    machine: flags.threads ? [...processColumns.slice(0, 1), getColumn('tid'), ...processColumns.slice(1)] : processColumns,
+    sort: flags.threads ? 'pid,tid' : 'pid',
+    table: flags.threads ? 'pid,tid,user,cpu,state,time,name,command' : 'pid,ppid,user,cpu,rss,state,elapsed,command',
+  })
+  if (flags.threads && flags.source === 'ps-list') throw new UsageError('--threads needs the procfs source')
   if (!plan) return
   const sampleMs = optionalDuration(flags.sample, '--sample')
   const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
@@ -61,11 +72,12 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   const query = () =>
     queryProcesses(source, {
       columns: flags.count ? [] : plan.columns,
-      fullRecords: !flags.count && plan.format !== 'table' && !plan.explicitColumns,
+      fullRecords: !flags.count && !['table', 'list', 'pids'].includes(plan.format) && !plan.explicitColumns,
       limit: plan.limit,
       sampleMs,
       selection,
       sort: plan.sort,
+      threads: flags.threads,
     })
   if (flags.watch !== undefined) {
     await ctx.watchLoop(flags.watch, plan, query, (records) => render(records, ctx.renderOptions(plan)))

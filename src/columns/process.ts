@@ -115,6 +115,8 @@ defineColumn({
   needs: ['ports'],
 })
 
+defineColumn({aliases: ['spid', 'lwp'], description: 'thread id, with list --threads (the main thread\'s equals pid)', header: 'TID', id: 'tid', kind: 'id'})
+
 // Extra columns: read only when --columns, --where or --sort names them; whole records leave them out.
 const EXTRA_NOTE = '; read only when asked for'
 export const extraProcessColumns = [

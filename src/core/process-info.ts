@@ -32,6 +32,8 @@ export interface ProcessInfo {
    * `--port`): it costs a look at every open file of every process. Not a default field.
    */
   ports?: string[] | null
+  /** With --threads: the thread's id (the main thread's equals pid). */
+  tid?: number
   // Extra fields, read only when a column, --where or --sort names them: whole records (JSON,
   // NDJSON, CSV without --columns) carry the core fields above.
   /** Resident memory over MemTotal, percent (ps %MEM). */

@@ -13,6 +13,8 @@ export interface Query {
   sort: readonly SortKey[]
   limit?: number
   sampleMs?: number
+  /** One record per thread. */
+  threads?: boolean
 }
 
 /** The fields a query needs the source to read: nothing more, so unneeded /proc files stay unread. */
@@ -25,7 +27,7 @@ export function neededFields(query: Query): Set<Field> {
 
 /** Read, select, sort and limit: the pipeline behind list (and the selection of every other command). */
 export async function queryProcesses(source: ProcessSource, query: Query): Promise<ProcessInfo[]> {
-  const records = await takeSnapshot(source, {fields: neededFields(query), sampleMs: query.sampleMs})
+  const records = await takeSnapshot(source, {fields: neededFields(query), sampleMs: query.sampleMs, threads: query.threads})
   const selected = sortRecords(
     query.selection.narrow(records.filter((r) => query.selection.test(r))),
     query.sort,

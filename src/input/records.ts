@@ -17,6 +17,8 @@ export interface InputRecord {
   startTime: string | null
   name: string | null
   command: string | null
+  /** A thread's record (proc list --threads): its tid. Acting on it acts on its process. */
+  tid?: number
 }
 
 export type InputFormat = 'csv' | 'empty' | 'json' | 'ndjson' | 'pids' | 'table'
@@ -59,13 +61,17 @@ function fromObject(o: Record<string, unknown>, where: string): InputRecord {
   if (!('pid' in o)) fail(`${where}: no pid`)
   const startTime = toText(o.startTime, 'startTime', where)
   if (startTime !== null && Number.isNaN(Date.parse(startTime))) fail(`${where}: startTime ${JSON.stringify(startTime.slice(0, 40))} is not a time`)
+  const pid = toPid(o.pid, where)
+  const tid = o.tid === undefined || o.tid === null || o.tid === '' ? undefined : toPid(o.tid, where)
   return {
     bootId: toText(o.bootId, 'bootId', where),
     command: toText(o.command, 'command', where),
-    name: toText(o.name, 'name', where),
-    pid: toPid(o.pid, where),
+    // A thread's name is its own, not its process's: no evidence about the process.
+    name: tid !== undefined && tid !== pid ? null : toText(o.name, 'name', where),
+    pid,
     startTicks: toTicks(o.startTicks, where),
     startTime,
+    ...(tid === undefined ? {} : {tid}),
   }
 }
 

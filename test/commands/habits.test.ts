@@ -121,3 +121,34 @@ sys.stdout.write(out.decode())
     assert.ok(wide.includes(`${'x'.repeat(120)} 300`), wide)
   })
 })
+
+describe('threads', () => {
+  it('list --threads gives one row per thread, as ps -L, each with its process\'s pid and identity', async () => {
+    const node = startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'])
+    await settle()
+    const {code, stdout} = await runCli(['list', '--threads', '--pid', String(node.pid), '--json', '-c', 'pid,tid,ppid,startTicks,name,state,command'])
+    assert.equal(code, 0)
+    const rows = JSON.parse(stdout) as Array<Record<string, unknown>>
+    const ps = spawnSync('ps', ['-L', '-o', 'lwp=', '-p', String(node.pid)], {encoding: 'utf8'}).stdout.trim().split('\n').map(Number)
+    assert.deepEqual(rows.map((r) => r.tid), ps)
+    assert.ok(rows.length > 1, 'node runs more than one thread')
+    const main = rows.find((r) => r.tid === node.pid)!
+    for (const r of rows) {
+      assert.deepEqual([r.pid, r.ppid, r.startTicks, r.command], [node.pid, process.pid, main.startTicks, main.command])
+      const comm = spawnSync('cat', [`/proc/${node.pid}/task/${r.tid}/comm`], {encoding: 'utf8'}).stdout.trim()
+      assert.equal(r.name, comm)
+    }
+  })
+
+  it('kill on thread records acts on their process once, and says so', async () => {
+    const node = startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'])
+    await settle()
+    const records = (await runCli(['list', '--threads', '--pid', String(node.pid), '--json'])).stdout
+    assert.ok(JSON.parse(records).length > 1)
+    const {code, stderr, stdout} = await runCli(['kill', '--json'], {input: records})
+    assert.equal(code, 0, stderr)
+    assert.match(stderr, /thread record\(s\): acting on their 1 process\(es\)/)
+    const [r, ...more] = JSON.parse(stdout)
+    assert.deepEqual([r.pid, r.status, more.length], [node.pid, 'signalled', 0])
+  })
+})

@@ -20,6 +20,8 @@ export interface Probe {
 export interface ListOptions {
   /** The fields the caller needs; a source may fill more, never fewer. */
   fields: ReadonlySet<Field>
+  /** One record per thread (procfs only): the process's record with the thread's own fields and its tid. */
+  threads?: boolean
 }
 
 /** A snapshot of the process table from one source. */

@@ -20,6 +20,12 @@ const CMDLINE_FIELDS: ReadonlySet<Field> = new Set<Field>(['argv', 'command'])
 const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(['gid', 'uid', 'user', 'rssBytes', 'memPercent'])
 /** Extra fields of stat, and of status (stat, ps's STAT, needs status's VmLck). */
 const STAT_EXTRA: ReadonlySet<Field> = new Set<Field>(['priority', 'processor', 'minorFaults', 'majorFaults', 'stat'])
+/** What a thread has of its own; everything else in a thread's record is its process's. */
+const THREAD_FIELDS: ReadonlySet<Field> = new Set<Field>([
+  'name', 'state', 'cpuTimeMs', 'cpuPercent', 'priority', 'nice', 'processor', 'wchan', 'minorFaults', 'majorFaults', 'voluntaryCtxSwitches',
+  'involuntaryCtxSwitches', 'stat',
+])
+
 /** Extra fields that each need a file (or a link, or a directory) of their own. */
 const FILE_EXTRA: ReadonlySet<Field> = new Set<Field>([
   'kernelThread', 'wchan', 'cwd', 'env', 'cgroup', 'unit', 'container', 'readBytes', 'writeBytes', 'fds', 'pssBytes', 'ussBytes', 'swapBytes',
@@ -59,7 +65,36 @@ export class ProcfsSource implements ProcessSource {
   }
 
   async list(options: ListOptions): Promise<ProcessInfo[]> {
-    return this.listSync(options.fields)
+    return options.threads ? this.listThreadsSync(options.fields) : this.listSync(options.fields)
+  }
+
+  /**
+   * One record per thread, as ps -L and top -H show them: the process's record (pid, ppid,
+   * identity, command, user, memory) with the thread's own tid, name, state, CPU time and %CPU,
+   * priority, nice, processor, wchan, faults and context switches, from /proc/PID/task/TID.
+   */
+  listThreadsSync(fields: ReadonlySet<Field>): ProcessInfo[] {
+    const processes = this.listSync(new Set([...fields, 'startTicks', 'startTime', 'elapsedMs']))
+    const own = new Set([...fields].filter((f) => THREAD_FIELDS.has(f)))
+    for (const f of ['name', 'state'] as const) own.add(f)
+    const ctx = this.context(own)
+    const out: ProcessInfo[] = []
+    for (const proc of processes) {
+      const tids = this.io.readdir(`${this.root}/${proc.pid}/task`)
+      if (isFailure(tids)) continue
+      for (const tid of tids.sort((a, b) => Number(a) - Number(b))) {
+        const t = this.readProcess(`${proc.pid}/task/${tid}`, ctx)
+        if (!t) continue
+        const {pid, ...rest} = proc
+        const thread: ProcessInfo = {pid, tid: Number(tid), ...rest}
+        for (const f of own) (thread as unknown as Record<string, unknown>)[f] = t[f]
+        // The main thread's comm is the process's, which proc extends past 15 bytes from argv[0].
+        if (thread.tid === proc.pid) thread.name = proc.name
+        out.push(thread)
+      }
+    }
+
+    return out
   }
 
   listSync(fields: ReadonlySet<Field>): ProcessInfo[] {
