@@ -41,7 +41,7 @@ describe('the record schema', () => {
       'bootId', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes', 'threads', 'nice', 'ports', 'memPercent', 'stat',
       'priority', 'processor', 'ruid', 'suid', 'rgid', 'sgid', 'groups', 'ruser', 'voluntaryCtxSwitches', 'involuntaryCtxSwitches',
       'minorFaults', 'majorFaults', 'wchan', 'cwd', 'env', 'cgroup', 'unit', 'container', 'readBytes', 'writeBytes', 'fds', 'pssBytes',
-      'ussBytes', 'swapBytes', 'pidNs', 'netNs', 'mntNs', 'utsNs', 'ipcNs', 'userNs', 'cgroupNs', 'kernelThread', 'depth', 'matched', 'children', 'status', 'signal', 'step', 'found', 'checkedBy', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown', 'change', 'foundBy',
+      'ussBytes', 'swapBytes', 'pidNs', 'netNs', 'mntNs', 'utsNs', 'ipcNs', 'userNs', 'cgroupNs', 'kernelThread', 'depth', 'matched', 'threadList', 'children', 'status', 'signal', 'step', 'found', 'checkedBy', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown', 'change', 'foundBy',
     ])
     assert.deepEqual(Object.keys(schema.definitions.spawnReport.properties), [
       'command', 'argv', 'pid', 'startTime', 'endTime', 'durationMs', 'exitCode', 'signal', 'timedOut', 'killedAfterTimeout',
@@ -65,6 +65,7 @@ describe('the record schema', () => {
     valid(await json(['list', '--json', '-c', 'pid,wchan,cwd,env,cgroup,unit,container,readBytes,writeBytes,fds,pss,uss,swap,pidNs,netNs,mntNs,utsNs,ipcNs,userNs,cgroupNs,kthread']))
     valid(await json(['tree', '--json'], fixture))
     valid(await ndjson(['tree', '--format', 'ndjson']))
+    valid(await json(['tree', String(process.pid), '--json']))
     const a = startSleeper()
     const b = startSleeper(0.2)
     await new Promise((r) => setTimeout(r, 50))

@@ -2,12 +2,12 @@
 import {parseCount, parsePid} from './argv.js'
 import {processColumns} from '../columns/index.js'
 import {NoSuchProcess} from '../core/errors.js'
-import type {ProcessInfo} from '../core/process-info.js'
+import {emptyRecord, type ProcessInfo} from '../core/process-info.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {takeSnapshot} from '../core/snapshot.js'
 import {sortRecords} from '../core/sort.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
+import {openSource, type ProcessSource, type SourceName} from '../core/sources/index.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import {optionalDuration} from '../core/units.js'
 import {outputFlags, selectorFlags, sourceFlags, watchFlags} from './flags.js'
@@ -41,6 +41,12 @@ JSON nests records in "children"; NDJSON and CSV are flat, depth-first, with dep
     ...treeOutputFlags,
     ...sourceFlags,
     ...watchFlags,
+    threads: flag.boolean({
+      allowNo: true,
+      default: true,
+      description: 'show threads as {name} under their process, folded like pstree (4*[{node}]); nested JSON lists them in threadList',
+      helpGroup: 'OUTPUT',
+    }),
     ascii: flag.boolean({description: 'draw with ASCII instead of box-drawing characters', helpGroup: 'OUTPUT'}),
     compact: flag.boolean({allowNo: true, default: true, description: 'fold identical sibling leaves into N*[command]', helpGroup: 'OUTPUT'}),
     depth: flag.option({description: 'show at most this many levels below the roots', helpGroup: 'OUTPUT'}),
@@ -60,16 +66,23 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
 
   const fields = neededFields({columns: plan.columns, fullRecords: plan.format !== 'table' && !plan.explicitColumns, selection, sort: plan.sort})
   fields.add('name')
-  const take = async () => (await takeSnapshot(source, {fields, sampleMs})).filter((r) => flags['include-self'] || r.pid !== process.pid)
-
   const table = plan.format === 'table'
+  // Threads as pstree shows them: the table draws them as {name} leaves, nested JSON lists them.
+  const showThreads = flags.threads && (table || plan.format === 'json') && source.threadsOf !== undefined
+  if (showThreads) fields.add('threads')
+  const take = async () => {
+    const records = (await takeSnapshot(source, {fields, sampleMs})).filter((r) => flags['include-self'] || r.pid !== process.pid)
+    return showThreads ? withThreads(records, source, table) : records
+  }
+
   // Leaves fold when everything shown but their pids is the same.
   const shown = plan.columns.filter((c) => c.id !== 'pid')
   const fold = table && flags.compact && shown.length > 0
   const draw = async (records: ProcessInfo[]) => {
     const tree = new ProcessTree(sortRecords(records, plan.sort), () => 0)
     if (rootPid !== undefined && !tree.get(rootPid)) throw new NoSuchProcess(rootPid)
-    const matched = selection.active ? new Set(selection.narrow(records.filter((r) => selection.test(r))).map((r) => r.pid)) : undefined
+    // A thread's leaf is never a match of its own.
+    const matched = selection.active ? new Set(selection.narrow(records.filter((r) => r.tid === undefined && selection.test(r))).map((r) => r.pid)) : undefined
     const rows = layoutForest(tree, {
       descendants: flags.descendants,
       foldKey: fold ? (r) => shown.map((c) => String(c.value(r as unknown as Record<string, unknown>))).join('\u0000') : undefined,
@@ -86,4 +99,28 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
 
   if (flags.watch === undefined) ctx.write(await draw(await take()))
   else await ctx.watchLoop(flags.watch, plan, take, draw)
+}
+
+/**
+ * Add each multi-threaded process's other threads: as leaf records `{name}` under it (pid: the
+ * tid) for the table, where identical ones fold as pstree folds them; as `threadList` for JSON.
+ */
+function withThreads(records: ProcessInfo[], source: ProcessSource, leaves: boolean): ProcessInfo[] {
+  const out = [...records]
+  for (const r of records) {
+    if ((r.threads ?? 1) <= 1 || r.state === 'Z') continue
+    const threads = source.threadsOf!(r.pid)
+    if (!leaves) {
+      if (threads.length > 0) r.threadList = threads
+      continue
+    }
+
+    for (const t of threads) {
+      const leaf = emptyRecord(t.tid)
+      Object.assign(leaf, {command: `{${t.name}}`, name: `{${t.name}}`, ppid: r.pid, tid: t.tid})
+      out.push(leaf)
+    }
+  }
+
+  return out
 }

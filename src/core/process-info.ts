@@ -34,6 +34,8 @@ export interface ProcessInfo {
   ports?: string[] | null
   /** With --threads: the thread's id (the main thread's equals pid). */
   tid?: number
+  /** proc tree --json: the process's other threads (`threads` is their count). */
+  threadList?: Array<{name: string; tid: number}>
   // Extra fields, read only when a column, --where or --sort names them: whole records (JSON,
   // NDJSON, CSV without --columns) carry the core fields above.
   /** Resident memory over MemTotal, percent (ps %MEM). */

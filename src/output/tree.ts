@@ -104,7 +104,11 @@ export async function renderForest(rows: readonly Row[], options: ForestRenderOp
 
     case 'json': {
       const project = options.project
-        ? (record: object) => Object.fromEntries(columns.map((c) => [c.id, c.value(record as Record<string, unknown>)]))
+        ? (record: object) => {
+            const out = Object.fromEntries(columns.map((c) => [c.id, c.value(record as Record<string, unknown>)]))
+            const threads = (record as {threadList?: unknown}).threadList
+            return threads === undefined ? out : {...out, threadList: threads}
+          }
         : (record: object) => record
       return nestedJson(rows, project)
     }

@@ -152,3 +152,24 @@ describe('threads', () => {
     assert.deepEqual([r.pid, r.status, more.length], [node.pid, 'signalled', 0])
   })
 })
+
+describe('tree threads', () => {
+  it('shows threads as pstree does, {name} leaves folded N*[{name}]; --no-threads hides them; JSON lists them', async () => {
+    const node = startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'])
+    await settle()
+    const tids = spawnSync('ps', ['-L', '-o', 'lwp=', '-p', String(node.pid)], {encoding: 'utf8'}).stdout.trim().split('\n').map(Number).filter((t) => t !== node.pid)
+    assert.ok(tids.length > 0)
+    const wide = await runCli(['tree', String(node.pid), '--no-compact', '--no-header', '--ascii'])
+    assert.deepEqual(
+      wide.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)),
+      tids.map((t, i) => [String(t), i === tids.length - 1 ? '`-' : '|-', '{node}']),
+    )
+    const folded = await runCli(['tree', String(node.pid), '--no-header', '--ascii', '-c', 'command'])
+    assert.match(folded.stdout, new RegExp(`\\\`- ${tids.length}\\*\\[\\{node\\}\\]`))
+    const none = await runCli(['tree', String(node.pid), '--no-header', '--no-threads'])
+    assert.equal(none.stdout.trim().split('\n').length, 1)
+    const [record] = JSON.parse((await runCli(['tree', String(node.pid), '--json'])).stdout)
+    assert.deepEqual(record.threadList, tids.map((tid) => ({name: 'node', tid})))
+    assert.deepEqual(record.children, [])
+  })
+})

@@ -41,6 +41,8 @@ export interface ProcessSource {
   exists(pid: number): boolean
   /** Whether some process holds a lock on this file (device and inode, as stat(2) gives them; procfs only). */
   isLocked?(dev: number, ino: number): boolean
+  /** The threads of a process other than its main thread, by tid, with their names (procfs only). */
+  threadsOf?(pid: number): Array<{name: string; tid: number}>
   /** Read one process's fields (procfs only). */
   readOne?(pid: number, fields: ReadonlySet<Field>): ProcessInfo | undefined
 }

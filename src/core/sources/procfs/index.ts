@@ -405,6 +405,20 @@ export class ProcfsSource implements ProcessSource {
     }
   }
 
+  /** The threads of a process other than its main thread, by tid, with their names (comm). */
+  threadsOf(pid: number): Array<{name: string; tid: number}> {
+    const tids = this.io.readdir(`${this.root}/${pid}/task`)
+    if (isFailure(tids)) return []
+    const out: Array<{name: string; tid: number}> = []
+    for (const tid of tids) {
+      if (tid === String(pid)) continue
+      const comm = this.io.read(`${this.root}/${pid}/task/${tid}/comm`)
+      if (!isFailure(comm)) out.push({name: comm.toString('utf8').replace(/\n$/, ''), tid: Number(tid)})
+    }
+
+    return out.sort((a, b) => a.tid - b.tid)
+  }
+
   /** Whether /proc/locks lists a lock on this file (flock, POSIX or OFD): `MAJOR:MINOR:INODE` there. */
   isLocked(dev: number, ino: number): boolean {
     const text = this.readText('locks')
