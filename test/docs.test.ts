@@ -39,13 +39,22 @@ function helpExamples(): Example[] {
 function readmeExamples(): Example[] {
   const out: Example[] = []
   let inSh = false
+  let heading = ''
   for (const [i, raw] of readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').entries()) {
+    if (raw.startsWith('## ')) heading = raw
     if (raw.startsWith('```')) {
       inSh = raw === '```sh'
       continue
     }
 
     const line = raw.trim()
+    // The table of equivalents: every `proc ...` in a row's last cell runs.
+    if (!inSh && line.startsWith('|') && heading.startsWith('## From ps')) {
+      const cells = line.split(/(?<!\\)\|/).filter((c) => c.trim() !== '')
+      for (const m of (cells.at(-1) ?? '').matchAll(/`(proc [^`]+)`/g)) out.push({text: m[1], where: `README.md line ${i + 1}`})
+      continue
+    }
+
     if (!inSh || !/^(\.\/bin\/run\.js|proc) /.test(line)) continue
     // A comment starts at a # after blanks, outside quotes.
     let text = line
@@ -96,6 +105,7 @@ function prelude(dir: string, script: string): string {
     lines.push(`${JSON.stringify(process.execPath)} -e "require('net').createServer().listen(3000)" &`)
     lines.push("for i in $(seq 1 600); do grep -q ':0BB8 [0-9A-F:]* 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null && break; sleep 0.05; done")
   }
+  if (script.includes('app.pid')) lines.push('echo $T > app.pid')
   if (/monday|before\.json/.test(script)) lines.push('proc list --format csv > monday.csv; cp monday.csv tuesday.csv; proc list --json > before.json')
   if (/\bwait\b/.test(script)) {
     // What the waits wait for ends two seconds after a proc wait is running: never before it looked.
