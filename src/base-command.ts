@@ -37,6 +37,20 @@ export function bindSpec<T extends object>(cls: T, spec: CommandSpec, action?: A
   return cls
 }
 
+/** The oclif command class of a spec: the six process commands are nothing more. */
+export function commandFor(spec: CommandSpec, action: Action): typeof ProcCommand {
+  class SpecCommand extends ProcCommand {
+    static override args = oclifArgs(spec)
+    static override description = spec.description
+    static override examples = spec.examples
+    static override flags = oclifFlags(spec)
+    static override strict = spec.strict ?? true
+    static override usage = spec.usage
+  }
+
+  return bindSpec(SpecCommand, spec, action)
+}
+
 /** The base of every proc command: one-line errors with the contracted exit codes, quiet on a closed stdout. */
 export abstract class ProcCommand extends Command {
   private get commandSpec(): CommandSpec {

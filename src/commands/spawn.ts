@@ -1,13 +1,4 @@
+import {commandFor} from '../base-command.js'
 import {action, spec} from '../cli/spawn.js'
-import {bindSpec, oclifArgs, oclifFlags, ProcCommand} from '../base-command.js'
 
-class Spawn extends ProcCommand {
-  static override args = oclifArgs(spec)
-  static override description = spec.description
-  static override examples = spec.examples
-  static override flags = oclifFlags(spec)
-  static override strict = spec.strict ?? true
-  static override usage = spec.usage
-}
-
-export default bindSpec(Spawn, spec, action)
+export default commandFor(spec, action)
