@@ -202,7 +202,8 @@ describe('the fast path runs exactly as oclif does', function () {
       const results = await Promise.all(
         halves.map(async (lines, i) => {
           writeFileSync(path.join(dir, `lines-${i}.json`), JSON.stringify(lines))
-          const run = await runNode([DRIVER, path.join(dir, `lines-${i}.json`), path.join(dir, `results-${i}.json`)], {
+          // In a folder of its own: command lines write files (spawn --report-file x).
+          const run = await runNode([DRIVER, path.join(dir, `lines-${i}.json`), path.join(dir, `results-${i}.json`)], dir, {
             PROC_PASSWD: FIXTURE_PASSWD,
             PROC_PROCFS: FIXTURE_PROCFS,
           })
@@ -234,9 +235,9 @@ const SNAPSHOT = fileURLToPath(new URL('../fixtures/snapshot.json', import.meta.
 const DRIVER = fileURLToPath(new URL('../helpers/batch-driver.mjs', import.meta.url))
 
 /** Run node with a script; its output and status. */
-function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<{code: number | null; stderr: string}> {
+function runNode(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{code: number | null; stderr: string}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {env: {...process.env, NO_COLOR: '1', ...env}, stdio: ['ignore', 'ignore', 'pipe']})
+    const child = spawn(process.execPath, args, {cwd, env: {...process.env, NO_COLOR: '1', ...env}, stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
     child.on('error', reject)
