@@ -183,9 +183,11 @@ describe('proc kill', () => {
     const init = await runCli(['kill', '1', '--json'])
     assert.equal(init.code, 1)
     assert.equal(JSON.parse(init.stdout)[0].status, 'protected')
-    const self = await runCli(['kill', '--match', 'run\\.js kill --match', '--include-self', '--json'])
+    // A pattern only proc's own command line holds: never another proc kill on the machine.
+    const marker = `self-${process.pid}-${Date.now()}`
+    const self = await runCli(['kill', '--match', marker, '--include-self', '--json'])
     assert.equal(self.code, 1)
-    assert.equal(JSON.parse(self.stdout)[0].status, 'protected')
+    assert.deepEqual(JSON.parse(self.stdout).map((r: {status: string}) => r.status), ['protected'])
     const shell = await new Promise<{code: number | null; stdout: string}>((resolve) => {
       const sh = spawn('sh', ['-c', `${JSON.stringify(process.execPath)} ${BIN} kill $$ --json; echo "exit $?"`])
       let stdout = ''

@@ -320,9 +320,12 @@ describe('proc list', () => {
     })
 
     it('never lists itself unless --include-self', async () => {
-      const {stdout} = await runCli(['list', '--json', '--match', 'run\\.js list', '-c', 'pid,command'])
+      // The pattern matches proc's own command line, which holds it, and nothing else on the
+      // machine (another proc list running beside the suite would match 'run.js list').
+      const marker = `self-${process.pid}-${Date.now()}`
+      const {stdout} = await runCli(['list', '--json', '--match', marker, '-c', 'pid,command'])
       assert.deepEqual(JSON.parse(stdout), [])
-      const self = await runCli(['list', '--json', '--match', 'run\\.js list', '-c', 'pid,command', '--include-self'])
+      const self = await runCli(['list', '--json', '--match', marker, '-c', 'pid,command', '--include-self'])
       assert.equal(JSON.parse(self.stdout).length, 1)
     })
 
