@@ -82,7 +82,8 @@ describe('output formats', () => {
     assert.match(lines[0], /^\s*PID NAME\s+%CPU\s+RSS\s+ELAPSED EXE S COMMAND$/)
     assert.ok(!out.includes('\u001B'), 'no raw escape reaches the terminal')
     assert.match(lines[1], /4242 evil\\x1b\[31mred 12\.5 1\.5M 01:02:03 - {3}S sh -c echo "a, b"\\nexit 0 é$/)
-    assert.match(lines[2], /^\s+7 sleep\s+- +- +- +- +Z sleep 5$/)
+    // A zombie shows as ps shows it, with <defunct>.
+    assert.match(lines[2], /^\s+7 sleep\s+- +- +- +- +Z sleep 5 <defunct>$/)
     const noHeader = await render([plain], options('table', {columns: parseColumns('pid,name'), header: false}))
     assert.equal(noHeader, '7 sleep\n')
   })
