@@ -4,7 +4,7 @@ import {userNames} from '../../users.js'
 import {emptyRecord, type Field, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
-import {containerOf, parseBootTime, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {containerOf, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
 import type {StatFields, StatusExtra} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
@@ -180,7 +180,7 @@ export class ProcfsSource implements ProcessSource {
   cgroupOf(pid: number | 'self'): string | undefined {
     const text = this.readText(`${pid}/cgroup`)
     if (isFailure(text)) return undefined
-    return /^0::(\/.*)$/m.exec(text)?.[1]
+    return parseCgroupPath(text)
   }
 
   /** Read one process; undefined when it does not exist (or vanished while being read). */
@@ -371,7 +371,7 @@ export class ProcfsSource implements ProcessSource {
 
     if (want.has('cgroup') || want.has('unit') || want.has('container')) {
       const buf = text('cgroup')
-      const path = buf === null ? null : (/^0::(\/.*)$/m.exec(buf.toString('utf8'))?.[1] ?? null)
+      const path = buf === null ? null : (parseCgroupPath(buf.toString('utf8')) ?? null)
       if (want.has('cgroup')) r.cgroup = path
       if (want.has('unit')) r.unit = path === null ? null : unitOf(path)
       if (want.has('container')) r.container = path === null ? null : containerOf(path)

@@ -357,3 +357,8 @@ export function containerOf(cgroup: string): string | null {
   const m = /(?:^|\/)(?:docker|libpod|cri-containerd|crio|containerd)[-/]([0-9a-f]{64})(?:\.scope)?(?:\/|$)/.exec(cgroup) ?? (/\/kubepods/.test(cgroup) ? /\/([0-9a-f]{64})(?:\.scope)?(?:\/|$)/.exec(cgroup) : null)
   return m ? m[1] : null
 }
+
+/** The cgroup v2 path of /proc/PID/cgroup (its `0::/path` line); undefined without one. */
+export function parseCgroupPath(text: string): string | undefined {
+  return /^0::(\/.*)$/m.exec(text)?.[1]
+}
