@@ -38,13 +38,13 @@ describe('the record schema', () => {
   it('changes only on purpose: its fields are pinned here', () => {
     assert.deepEqual(Object.keys(schema.properties), [
       'pid', 'tid', 'ppid', 'pgid', 'sid', 'tty', 'state', 'name', 'exe', 'command', 'argv', 'user', 'uid', 'gid', 'startTime', 'startTicks',
-      'bootId', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes', 'threads', 'nice', 'ports', 'memPercent', 'stat',
+      'bootId', 'host', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes', 'threads', 'nice', 'ports', 'memPercent', 'stat',
       'priority', 'processor', 'ruid', 'suid', 'rgid', 'sgid', 'groups', 'ruser', 'voluntaryCtxSwitches', 'involuntaryCtxSwitches',
       'minorFaults', 'majorFaults', 'wchan', 'cwd', 'env', 'cgroup', 'unit', 'container', 'readBytes', 'writeBytes', 'fds', 'pssBytes',
       'ussBytes', 'swapBytes', 'pidNs', 'netNs', 'mntNs', 'utsNs', 'ipcNs', 'userNs', 'cgroupNs', 'kernelThread', 'depth', 'matched', 'threadList', 'children', 'status', 'signal', 'step', 'found', 'checkedBy', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown', 'change', 'foundBy',
     ])
     assert.deepEqual(Object.keys(schema.definitions.spawnReport.properties), [
-      'command', 'argv', 'pid', 'startTime', 'endTime', 'durationMs', 'exitCode', 'signal', 'timedOut', 'killedAfterTimeout',
+      'command', 'argv', 'pid', 'host', 'startTime', 'endTime', 'durationMs', 'exitCode', 'signal', 'timedOut', 'killedAfterTimeout',
       'cpuUserMs', 'cpuSystemMs', 'maxRssBytes', 'runPeakRssBytes', 'runPeakRssSource', 'leaks', 'leaksCutShort', 'error', 'exitStatus',
     ])
   })

@@ -10,6 +10,7 @@ import {sortRecords} from '../core/sort.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {outputFlags, selectorFlags, sourceFlags} from './flags.js'
 import {parseSnapshot, readStdin} from '../input/records.js'
+import {writeErr} from '../output/stdio.js'
 
 const {sample: _sample, ...diffSourceFlags} = sourceFlags
 
@@ -37,8 +38,9 @@ export const spec: CommandSpec = {
   },
   description: `Compare process snapshots: what started since, and (with --exited) what is gone.
 
-Processes are matched by identity (pid + startTicks + bootId), so a recycled pid shows as one
-process exited and another started. Selectors and --where pick which changes to show; each record
+Processes are matched by identity (host + pid + startTicks + bootId), so a recycled pid shows as
+one process exited and another started, and snapshots merged from several hosts compare host by
+host. Against the processes running now, only this host's records of the earlier snapshot count. Selectors and --where pick which changes to show; each record
 gets change: started | exited. --fail-on-new exits 1 when anything new matches: a leak gate for CI.`,
   examples: [
     {command: '<%= config.bin %> list --json > before.json; make test; <%= config.bin %> <%= command.id %> before.json', description: 'what the tests left running'},
@@ -58,8 +60,21 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   const selection = buildSelection(ctx.selectorsFrom(flags))
   const plan = ctx.outputPlan(flags, {machine: [...processColumns, changeColumn], sort: 'pid', table: 'change,pid,ppid,user,elapsed,command'})
   if (!plan) return
-  const before = await readSnapshot(args.before!)
-  const after = args.after === undefined ? await live(flags) : await readSnapshot(args.after)
+  let before = await readSnapshot(args.before!)
+  let after: ProcessInfo[]
+  if (args.after === undefined) {
+    const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+    after = await source.list({fields: new Set(FIELDS)})
+    // Another host's processes are not among those running here: they did not exit.
+    const {host} = source.machine()
+    const here = before.filter((r) => r.host == null || host == null || r.host === host)
+    if (here.length < before.length) {
+      writeErr(`proc diff: ${before.length - here.length} record(s) of ${before.length} were read on another host and are left out (compare two snapshots to see them)\n`)
+      before = here
+    }
+  } else {
+    after = await readSnapshot(args.after)
+  }
 
   const {exited, started} = diffSnapshots(before, after)
   const tag = (records: ProcessInfo[], change: Change) => selection.narrow(records.filter((r) => selection.test(r))).map((r) => ({...r, change}))
@@ -69,7 +84,3 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   if (flags['fail-on-new'] && changes.some((c) => c.change === 'started')) process.exitCode = 1
 }
 
-async function live(flags: {procfs?: string; source?: string}): Promise<ProcessInfo[]> {
-  const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
-  return source.list({fields: new Set(FIELDS)})
-}

@@ -29,7 +29,8 @@ Targets are PIDs, the selectors and --where of proc list, or records on stdin (J
 CSV, proc's table or bare pids: when stdin is not a terminal and nothing else is given, or with
 the argument -). All input is read and checked before the first signal. A record is compared
 with the live process using all it carries (start, command, name): if the pid now belongs to
-another process, the target is "reused" and gets nothing. A selection larger than --max is
+another process, the target is "reused" and gets nothing; a record read on another host, or
+before this boot, is "foreign" and gets nothing. A selection larger than --max is
 refused. --tree holds the tree still (a frozen cgroup, or SIGSTOP) and walks it again before
 every signal, so children born during the kill get the same ladder.
 
@@ -91,7 +92,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   const max = parseCount(flags.max, '--max')
   const selection = buildSelection(ctx.selectorsFrom(flags))
   const plan = ctx.outputPlan({...flags, limit: undefined, sort: undefined}, {
-    machine: [...parseColumns('pid,ppid,pgid,name,command,user,startTicks,bootId'), statusColumn, signalColumn, stepColumn, foundColumn, checkedByColumn],
+    machine: [...parseColumns('pid,ppid,pgid,name,command,user,startTicks,bootId,host'), statusColumn, signalColumn, stepColumn, foundColumn, checkedByColumn],
     sort: 'pid',
     table: 'pid,name,status,signal,step,command',
   })
@@ -108,6 +109,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
     exists: (pid) => source.exists(pid),
     force: flags.force,
     group: flags.group,
+    here: source.machine(),
     max,
     tree: flags.tree,
   })

@@ -2,7 +2,7 @@ import {constants} from 'node:os'
 
 import {parseColumns, processColumns} from '../columns/index.js'
 import {exitCodeColumn, exitCodeKnownColumn, exitedAfterColumn, exitSignalColumn, statusColumn} from '../columns/status.js'
-import {ProcError, UsageError} from '../core/errors.js'
+import {CheckFailed, ProcError, UsageError} from '../core/errors.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
@@ -28,12 +28,13 @@ export const spec: CommandSpec = {
   description: `Wait for processes to exit (or, with --for start, to appear).
 
 Targets are PIDs, the selectors and --where of proc list, or records on stdin (as for proc kill).
-A record whose pid now belongs to another process counts as exited. A zombie counts as exited,
+A record whose pid now belongs to another process counts as exited. A record read on another
+host, or before this boot, is "foreign": it is not waited for, and makes the exit 1. A zombie counts as exited,
 and then its exit code is known; otherwise proc cannot know it (it did not start the process)
 and says so (exitCodeKnown: false). Polls /proc with backoff: no busy loop.
 
 Exit: 0 when the condition is met, 124 on timeout (the report lists what is still running),
-1 when nothing matched (unless --allow-empty), 2 on usage errors.`,
+1 when nothing matched (unless --allow-empty) or a record was foreign, 2 on usage errors.`,
   examples: [
     {command: '<%= config.bin %> <%= command.id %> 4242', description: 'until 4242 exits'},
     {command: '<%= config.bin %> <%= command.id %> --name make --timeout 10m', description: 'until every make exits; 124 after ten minutes'},
@@ -78,7 +79,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   }
 
   const plan = ctx.outputPlan({...flags, limit: undefined, sort: undefined}, {
-    machine: [...parseColumns('pid,name,command,startTicks,bootId'), statusColumn, exitedAfterColumn, exitCodeColumn, exitSignalColumn, exitCodeKnownColumn],
+    machine: [...parseColumns('pid,name,command,startTicks,bootId,host'), statusColumn, exitedAfterColumn, exitCodeColumn, exitSignalColumn, exitCodeKnownColumn],
     sort: 'pid',
     table: 'pid,name,status,exitedAfterMs,exitCode,exitSignal,command',
   })
@@ -89,18 +90,20 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   for (const f of ['state', 'name', 'command'] as const) fields.add(f)
   const snapshot = await source.list({fields})
   const exists = (pid: number) => source.exists(pid)
-  const records: WaitRecord[] = resolveTargets(snapshot, targets, {exclude: ancestorPids(snapshot), exists}).map((t) => ({
+  const resolved = resolveTargets(snapshot, targets, {exclude: ancestorPids(snapshot), exists, here: source.machine()})
+  const records: WaitRecord[] = resolved.map((t) => ({
     bootId: t.record.bootId,
     command: t.record.command ?? null,
     exitCode: null,
     exitCodeKnown: false,
-    exitedAfterMs: t.state === 'alive' || t.state === 'hidden' ? null : 0,
+    exitedAfterMs: t.state === 'alive' || t.state === 'hidden' || t.state === 'foreign' ? null : 0,
     exitSignal: null,
+    host: t.record.host ?? null,
     name: t.record.name ?? null,
     pid: t.record.pid,
     startTicks: t.record.startTicks,
     // A hidden process (hidepid, another user's) is waited on by existence alone.
-    status: t.state === 'alive' || t.state === 'hidden' ? 'alive' : 'gone',
+    status: t.state === 'alive' || t.state === 'hidden' ? 'alive' : t.state === 'foreign' ? 'foreign' : 'gone',
   }))
   if (records.length === 0) {
     if (!flags['allow-empty']) ctx.nothingMatched(flags.quiet)
@@ -111,8 +114,10 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   const stream = plan.format === 'ndjson' && !flags.quiet
   const columns = {columns: plan.columns, project: true}
   const emit = (r: WaitRecord) => ctx.write(ndjsonLine(r, columns))
-  if (stream) for (const r of records) if (r.status === 'gone') emit(r)
-  const met = await waitForExit(records, {
+  if (stream) for (const r of records) if (r.status === 'gone' || r.status === 'foreign') emit(r)
+  // A foreign record's pid names nothing here: it is reported, never waited for.
+  const foreign = records.filter((r) => r.status === 'foreign').length
+  const met = await waitForExit(records.filter((r) => r.status !== 'foreign'), {
     exists,
     mode: flags.any ? 'any' : 'all',
     onExit: stream ? emit : undefined,
@@ -129,5 +134,10 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
     const alive = records.filter((r) => r.status === 'alive').length
     if (flags.quiet) process.exitCode = TIMED_OUT
     else throw new ProcError(`timed out after ${flags.timeout}: ${alive} still running`, TIMED_OUT)
+  }
+
+  if (foreign > 0) {
+    if (flags.quiet) process.exitCode = 1
+    else throw new CheckFailed(`${foreign} record(s) read on another host, or before this boot, were not waited for`)
   }
 }

@@ -63,6 +63,14 @@ defineColumn({
 })
 defineColumn({description: 'boot id of the machine the record was read on', header: 'BOOT', id: 'bootId', kind: 'string', needs: ['bootId']})
 defineColumn({
+  aliases: ['hostname'],
+  description: 'host name of the machine the record was read on (kill and wait act only on records of this host and boot)',
+  header: 'HOST',
+  id: 'host',
+  kind: 'string',
+  needs: ['host'],
+})
+defineColumn({
   aliases: ['elapsed', 'etime', 'age'],
   description: 'time since the process started, milliseconds (table: [[dd-]hh:]mm:ss)',
   header: 'ELAPSED',

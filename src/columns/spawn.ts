@@ -6,6 +6,7 @@ export const spawnColumns = [
   getColumn('command'),
   getColumn('argv'),
   getColumn('pid'),
+  getColumn('host'),
   getColumn('startTime'),
   defineColumn({description: 'spawn: when the child ended, ISO-8601 UTC', header: 'END', id: 'endTime', kind: 'string'}),
   defineColumn({description: 'spawn: wall time from start to exit, milliseconds', header: 'WALL', id: 'durationMs', kind: 'duration'}),

@@ -3,7 +3,7 @@ import {defineColumn} from './registry.js'
 /** Columns of the records that kill and wait report about their targets. */
 export const statusColumn = defineColumn({
   description:
-    'kill: signalled, killed (by a later step), gone, reused, denied, protected, survived, dry-run; wait: exited, gone (before the wait), alive',
+    'kill: signalled, killed (by a later step), gone, reused, foreign (a record of another host or boot), denied, protected, survived, dry-run; wait: exited, gone (before the wait), foreign, alive',
   header: 'STATUS',
   id: 'status',
   kind: 'string',

@@ -1,4 +1,4 @@
-/** Comparing two snapshots of the process table by identity (pid + startTicks + bootId). */
+/** Comparing two snapshots of the process table by identity (host + pid + startTicks + bootId). */
 
 import {type ProcessIdentity, sameProcess} from './process-info.js'
 
@@ -8,7 +8,8 @@ export type Identified = ProcessIdentity
 
 /**
  * What started (in `after` only) and what exited (in `before` only). A pid recycled between the
- * two is both: the old process exited, the new one started.
+ * two is both: the old process exited, the new one started. Snapshots merged from several hosts
+ * are matched host by host: pid 4242 of one host is never pid 4242 of another.
  */
 export function diffSnapshots<T extends Identified>(before: readonly T[], after: readonly T[]): {exited: T[]; started: T[]} {
   const afterByPid = new Map<number, T[]>()

@@ -5,7 +5,7 @@ import type {ProcessSource, Probe} from './sources/source.js'
 import {ProcessTree} from './tree.js'
 import {type Clock, type Identity, liveness, pollUntil, realClock} from './wait.js'
 
-export type KillStatus = 'denied' | 'dry-run' | 'gone' | 'killed' | 'protected' | 'reused' | 'signalled' | 'survived'
+export type KillStatus = 'denied' | 'dry-run' | 'foreign' | 'gone' | 'killed' | 'protected' | 'reused' | 'signalled' | 'survived'
 
 /** How a member of the kill was found: selected, below a target, in a target's group, or while the kill ran. */
 export type FoundBy = 'during' | 'group' | 'target' | 'tree'
@@ -286,7 +286,7 @@ export async function runKill(records: KillRecord[], options: KillOptions, deps:
 
 /** Statuses that make kill exit 1. */
 export function isFailure(status: KillStatus | null): boolean {
-  return status === 'denied' || status === 'reused' || status === 'protected' || status === 'survived'
+  return status === 'denied' || status === 'foreign' || status === 'reused' || status === 'protected' || status === 'survived'
 }
 
 /** Why kill sent nothing, class by class, for the one-line message. */
@@ -294,6 +294,7 @@ export function describeUnmatched(records: readonly KillRecord[]): string {
   if (records.length === 0) return 'no process matched'
   const meaning: Partial<Record<KillStatus, string>> = {
     denied: 'denied (not permitted, or not visible to proc)',
+    foreign: 'foreign (read on another host, or before this boot)',
     gone: 'gone (no such process)',
     protected: 'protected (init, proc or its ancestors; --force to allow)',
     reused: 'reused (the pid now belongs to another process)',

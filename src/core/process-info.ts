@@ -20,6 +20,8 @@ export interface ProcessInfo {
   startTime: string | null
   startTicks: number | null
   bootId: string | null
+  /** The host name of the machine the record was read on (its UTS name, as hostname(1) prints it). */
+  host: string | null
   elapsedMs: number | null
   cpuTimeMs: number | null
   cpuPercent: number | null
@@ -93,7 +95,7 @@ export type Field = keyof ProcessInfo
 /** Every core field, in schema order. */
 export const FIELDS: readonly Field[] = [
   'pid', 'ppid', 'pgid', 'sid', 'tty', 'state', 'name', 'exe', 'command', 'argv', 'user', 'uid', 'gid',
-  'startTime', 'startTicks', 'bootId', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes',
+  'startTime', 'startTicks', 'bootId', 'host', 'elapsedMs', 'cpuTimeMs', 'cpuPercent', 'rssBytes', 'vszBytes',
   'threads', 'nice',
 ]
 
@@ -102,7 +104,7 @@ export function emptyRecord(pid: number): ProcessInfo {
   // Written in schema order: JSON keys come out in this order.
   return {
     pid, ppid: null, pgid: null, sid: null, tty: null, state: null, name: null, exe: null, command: null,
-    argv: null, user: null, uid: null, gid: null, startTime: null, startTicks: null, bootId: null,
+    argv: null, user: null, uid: null, gid: null, startTime: null, startTicks: null, bootId: null, host: null,
     elapsedMs: null, cpuTimeMs: null, cpuPercent: null, rssBytes: null, vszBytes: null, threads: null, nice: null,
   }
 }
@@ -112,6 +114,7 @@ export interface ProcessIdentity {
   pid: number
   startTicks?: number | null
   bootId?: string | null
+  host?: string | null
 }
 
 /** Whether two records describe the same process start. Unknown (null or missing) parts are not compared. */
@@ -119,7 +122,23 @@ export function sameProcess(a: ProcessIdentity, b: ProcessIdentity): boolean {
   if (a.pid !== b.pid) return false
   if (a.startTicks != null && b.startTicks != null && a.startTicks !== b.startTicks) return false
   if (a.bootId != null && b.bootId != null && a.bootId !== b.bootId) return false
+  if (a.host != null && b.host != null && a.host !== b.host) return false
   return true
+}
+
+/** The machine a source reads: its host name and the id of its current boot (null: unknown). */
+export interface Machine {
+  host: string | null
+  bootId: string | null
+}
+
+/**
+ * Whether a record was read on another machine, or in another boot of this one: then its pid
+ * names nothing here. Unknown parts (an old snapshot without host) are not compared.
+ */
+export function isForeign(record: {host?: string | null; bootId?: string | null}, here: Machine): boolean {
+  if (record.host != null && here.host != null && record.host !== here.host) return true
+  return record.bootId != null && here.bootId != null && record.bootId !== here.bootId
 }
 
 /** Everything a record can carry that tells one process from another holding the same pid later. */

@@ -1,6 +1,6 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {accessSync, constants as fsConstants, statSync} from 'node:fs'
-import {constants} from 'node:os'
+import {constants, hostname} from 'node:os'
 import path from 'node:path'
 
 import {ProcError} from './errors.js'
@@ -90,6 +90,8 @@ export interface RunRecord {
   command: string
   argv: string[]
   pid: number | null
+  /** The host name of the machine the child ran on. */
+  host: string | null
   startTime: string
   endTime: string
   durationMs: number
@@ -188,6 +190,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     runPeakRssBytes: null,
     runPeakRssSource: null,
     pid: null,
+    host: hostname() || null,
     signal: null,
     startTime: new Date().toISOString(),
     exitStatus: EXIT.internal,

@@ -1,7 +1,7 @@
 import type {InputRecord} from '../input/records.js'
 import {UsageError} from './errors.js'
 import {checkedBy, deepestFirst, type KillRecord} from './kill.js'
-import {type Evidence, isSameTarget, type ProcessInfo, sameProcess} from './process-info.js'
+import {type Evidence, isForeign, isSameTarget, type Machine, type ProcessInfo, sameProcess} from './process-info.js'
 import type {Selection} from './select.js'
 import {ProcessTree} from './tree.js'
 
@@ -18,9 +18,11 @@ export interface TargetSpec {
  * - alive: the process is there and is the one meant;
  * - gone: nothing holds the pid;
  * - reused: another process holds it now;
- * - hidden: some process holds it that proc cannot see (hidepid, another user's): unknown.
+ * - hidden: some process holds it that proc cannot see (hidepid, another user's): unknown;
+ * - foreign: the record was read on another host, or in an earlier boot of this one: its pid
+ *   names nothing here, so it is never looked up.
  */
-export type TargetState = 'alive' | 'gone' | 'hidden' | 'reused'
+export type TargetState = 'alive' | 'foreign' | 'gone' | 'hidden' | 'reused'
 
 export interface Target {
   /** What is known of the process: the live record, or (gone, reused, hidden) what the input said. */
@@ -37,10 +39,12 @@ export interface ResolveOptions {
   exists?(pid: number): boolean
   /** proc's own pid (tests). */
   self?: number
+  /** This machine: stdin records of any other, or of an earlier boot, are foreign. */
+  here?: Machine
 }
 
-function fromInput(r: InputRecord): Evidence & {pid: number; startTicks: number | null; bootId: string | null} {
-  return {bootId: r.bootId, command: r.command, name: r.name, pid: r.pid, startTicks: r.startTicks, startTime: r.startTime}
+function fromInput(r: InputRecord): Evidence & {pid: number; startTicks: number | null; bootId: string | null; host: string | null} {
+  return {bootId: r.bootId, command: r.command, host: r.host, name: r.name, pid: r.pid, startTicks: r.startTicks, startTime: r.startTime}
 }
 
 /**
@@ -56,7 +60,7 @@ export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpe
   const self = options.self ?? process.pid
   const selfRecord = byPid.get(self)
   const explicit = [
-    ...spec.pids.map((pid) => ({pid, startTicks: null, bootId: null}) as ReturnType<typeof fromInput>),
+    ...spec.pids.map((pid) => ({bootId: null, host: null, pid, startTicks: null}) as ReturnType<typeof fromInput>),
     ...(spec.input ?? []).filter((r) => !(r.pid === self && selfRecord && isSameTarget(fromInput(r), selfRecord))).map((r) => fromInput(r)),
   ]
   if (explicit.length === 0 && spec.input === undefined) {
@@ -68,10 +72,16 @@ export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpe
   const seen = new Set<number>()
   const targets: Target[] = []
   for (const wanted of explicit) {
+    const by = checkedBy(wanted)
+    // Checked first, and kept apart: pid 4242 of another host is not this host's pid 4242.
+    if (options.here && isForeign(wanted, options.here)) {
+      targets.push({checkedBy: by, record: {...wanted, command: wanted.command ?? null, name: wanted.name ?? null}, state: 'foreign'})
+      continue
+    }
+
     if (seen.has(wanted.pid)) continue
     seen.add(wanted.pid)
     const live = byPid.get(wanted.pid)
-    const by = checkedBy(wanted)
     let state: TargetState
     if (live) state = isSameTarget(wanted, live) ? 'alive' : 'reused'
     else state = options.exists?.(wanted.pid) ? 'hidden' : 'gone'
@@ -110,6 +120,8 @@ export interface KillPlanOptions {
   self?: number
   /** kill(pid, 0), to tell a hidden process from a gone one. */
   exists?(pid: number): boolean
+  /** This machine: records of another host or boot are foreign and get nothing. */
+  here?: Machine
 }
 
 export interface KillPlan {
@@ -123,14 +135,14 @@ export interface KillPlan {
 /**
  * Plan a kill: resolve the targets, refuse an over-broad selection before anything is sent,
  * add descendants (--tree, deepest first) or group members (--group), and give each record its
- * starting status (protected, gone, reused, denied for hidden ones; null: to be signalled).
+ * starting status (protected, gone, reused, foreign, denied for hidden ones; null: to be signalled).
  */
 export function planKill(snapshot: readonly ProcessInfo[], spec: TargetSpec, options: KillPlanOptions): KillPlan {
   const self = options.self ?? process.pid
   const ancestors = ancestorPids(snapshot, self)
   const guarded = options.force ? new Set<number>() : new Set([self, ...ancestors])
   // proc itself is left out by the selection unless --include-self; then it is protected.
-  const targets = resolveTargets(snapshot, spec, {exclude: ancestors, exists: options.exists, self})
+  const targets = resolveTargets(snapshot, spec, {exclude: ancestors, exists: options.exists, here: options.here, self})
   const matched = targets.filter((t) => t.state === 'alive').length
   const broad = spec.selection.active || (spec.input?.length ?? 0) > 0
   if (broad && options.max > 0 && matched > options.max && !options.dryRun) {

@@ -70,10 +70,11 @@ export function liveness(wanted: Evidence, probe: Probe | undefined, hidden = fa
   return probe.state === 'Z' || probe.state === 'X' ? 'exited' : 'alive'
 }
 
-export type WaitStatus = 'alive' | 'exited' | 'gone' | 'started'
+export type WaitStatus = 'alive' | 'exited' | 'foreign' | 'gone' | 'started'
 
 /** One target of `proc wait`, and what became of it. */
 export interface WaitRecord extends Identity {
+  host?: string | null
   name?: string | null
   command?: string | null
   status: WaitStatus

@@ -14,6 +14,8 @@ export interface InputRecord {
   /** Identity, when the input carries it: checked against the live process before acting. */
   startTicks: number | null
   bootId: string | null
+  /** The host the record was read on: another host's record names no process here. */
+  host: string | null
   startTime: string | null
   name: string | null
   command: string | null
@@ -66,6 +68,7 @@ function fromObject(o: Record<string, unknown>, where: string): InputRecord {
   return {
     bootId: toText(o.bootId, 'bootId', where),
     command: toText(o.command, 'command', where),
+    host: toText(o.host, 'host', where),
     // A thread's name is its own, not its process's: no evidence about the process.
     name: tid !== undefined && tid !== pid ? null : toText(o.name, 'name', where),
     pid,
@@ -118,7 +121,7 @@ function parseTable(lines: string[]): InputRecord[] {
       fail(`${where}: '${text.slice(0, 40)}' is a folded row of proc tree, several processes under one pid: pipe proc tree --json (or --no-compact) instead`)
     }
 
-    const record: InputRecord = {bootId: null, command: null, name: null, pid: toPid(pid, where), startTicks: ticks ? Number(ticks) : null, startTime: null}
+    const record: InputRecord = {bootId: null, command: null, host: null, name: null, pid: toPid(pid, where), startTicks: ticks ? Number(ticks) : null, startTime: null}
     // `-` is the table's unknown; an escaped control character cannot be compared with the live text.
     if (text !== null && text !== '-' && text !== '' && !/\\x[\da-f]{2}|\\u[\da-f]{4}|\\[ntr]/.test(text)) record[lastHeader![1] === 'COMMAND' ? 'command' : 'name'] = text
     return record
@@ -234,7 +237,7 @@ function parsePids(text: string): InputRecord[] {
     const pid = toPid(t, `word ${n}`)
     if (seen.has(pid)) continue
     seen.add(pid)
-    records.push({bootId: null, command: null, name: null, pid, startTicks: null, startTime: null})
+    records.push({bootId: null, command: null, host: null, name: null, pid, startTicks: null, startTime: null})
   }
 
   return records
@@ -299,6 +302,7 @@ export function parseSnapshot(input: string, what = 'snapshot'): Loose[] {
     out.pid = toPid(o.pid, where)
     out.startTicks = toTicks(out.startTicks, where)
     out.bootId = toText(out.bootId, 'bootId', where)
+    if (out.host !== undefined) out.host = toText(out.host, 'host', where)
     return out
   })
 }

@@ -52,6 +52,7 @@ describe('procfs source on a fixture tree', () => {
       cpuTimeMs: 5000,
       elapsedMs: 900_500,
       exe: '/opt/my/proc',
+      host: 'fixture-host',
       gid: 1000,
       name: 'my ) proc (x',
       nice: 5,
@@ -100,7 +101,7 @@ describe('procfs source on a fixture tree', () => {
     const {io, paths} = spyIo()
     source(io).listSync(new Set<Field>(['pid', 'ppid', 'state']))
     assert.ok(paths.length > 0)
-    assert.ok(paths.every((p) => /\/(stat|uptime|boot_id)$/.test(p)), paths.join(' '))
+    assert.ok(paths.every((p) => /\/(stat|uptime|boot_id|hostname)$/.test(p)), paths.join(' '))
 
     const spy2 = spyIo()
     source(spy2.io).listSync(new Set<Field>(['pid', 'user']))

@@ -15,7 +15,7 @@ describe('ps-list source', () => {
     )
     assert.deepEqual(r, {
       argv: null, bootId: null, command: 'node server.js', cpuPercent: 1.5, cpuTimeMs: null, elapsedMs: 5000,
-      exe: '/usr/bin/node', gid: null, name: 'node', nice: null, pgid: null, pid: 42, ppid: 1, rssBytes: null,
+      exe: '/usr/bin/node', gid: null, host: null, name: 'node', nice: null, pgid: null, pid: 42, ppid: 1, rssBytes: null,
       sid: null, startTicks: null, startTime: '2026-01-01T00:00:00.000Z', state: null, threads: null, tty: null,
       uid: 0, user: 'root', vszBytes: null,
     })

@@ -16,9 +16,9 @@ describe('stdin records', () => {
     const parsed = parseRecords('[{"pid": 10, "startTicks": 5, "bootId": "b", "name": "x", "command": "x -y"},\n {"pid": 11, "children": [{"pid": 12, "children": []}]}]')
     assert.equal(parsed.format, 'json')
     assert.deepEqual(parsed.records, [
-      {bootId: 'b', command: 'x -y', name: 'x', pid: 10, startTicks: 5, startTime: null},
-      {bootId: null, command: null, name: null, pid: 11, startTicks: null, startTime: null},
-      {bootId: null, command: null, name: null, pid: 12, startTicks: null, startTime: null},
+      {bootId: 'b', command: 'x -y', host: null, name: 'x', pid: 10, startTicks: 5, startTime: null},
+      {bootId: null, command: null, host: null, name: null, pid: 11, startTicks: null, startTime: null},
+      {bootId: null, command: null, host: null, name: null, pid: 12, startTicks: null, startTime: null},
     ])
   })
 
@@ -35,8 +35,8 @@ describe('stdin records', () => {
     const parsed = parseRecords('pid,name,command,startTicks\n10,a,"sh -c ""x, y""",99\r\n11,b,,\n')
     assert.equal(parsed.format, 'csv')
     assert.deepEqual(parsed.records, [
-      {bootId: null, command: 'sh -c "x, y"', name: 'a', pid: 10, startTicks: 99, startTime: null},
-      {bootId: null, command: null, name: 'b', pid: 11, startTicks: null, startTime: null},
+      {bootId: null, command: 'sh -c "x, y"', host: null, name: 'a', pid: 10, startTicks: 99, startTime: null},
+      {bootId: null, command: null, host: null, name: 'b', pid: 11, startTicks: null, startTime: null},
     ])
     assert.deepEqual(parseRecords('pid\n5\n6\n').records.map((r) => r.pid), [5, 6])
   })
@@ -50,7 +50,7 @@ describe('stdin records', () => {
       [7, null],
     ])
     const ticks = parseRecords('USER    PID  TICKS NAME\nroot      7 123456 x\n')
-    assert.deepEqual(ticks.records, [{bootId: null, command: null, name: 'x', pid: 7, startTicks: 123_456, startTime: null}])
+    assert.deepEqual(ticks.records, [{bootId: null, command: null, host: null, name: 'x', pid: 7, startTicks: 123_456, startTime: null}])
     // Escaped control characters cannot be compared with the live command: no evidence then.
     assert.equal(parseRecords('  PID COMMAND\n    9 a\\x1bb\n').records[0].command, null)
   })

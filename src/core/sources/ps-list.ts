@@ -1,4 +1,6 @@
-import {emptyRecord, type ProcessInfo} from '../process-info.js'
+import {hostname} from 'node:os'
+
+import {emptyRecord, type Machine, type ProcessInfo} from '../process-info.js'
 import {userNames} from '../users.js'
 import {pidExists} from './exists.js'
 import type {ListOptions, ProcessSource, Probe} from './source.js'
@@ -19,8 +21,9 @@ export interface PsListDescriptor {
 export type PsListFn = () => Promise<PsListDescriptor[]>
 
 /** Map one ps-list descriptor to the shared record. What ps-list cannot know stays null. */
-export function fromPsList(d: PsListDescriptor, nowMs: number, userName: (uid: number) => string, fields?: ReadonlySet<string>): ProcessInfo {
+export function fromPsList(d: PsListDescriptor, nowMs: number, userName: (uid: number) => string, fields?: ReadonlySet<string>, host: string | null = null): ProcessInfo {
   const r = emptyRecord(d.pid)
+  r.host = host
   r.ppid = d.ppid
   r.name = d.name
   r.command = d.cmd ?? null
@@ -54,11 +57,17 @@ export class PsListSource implements ProcessSource {
     return pidExists(pid)
   }
 
+  /** ps-list knows no boot id: records are told apart from another machine's by host alone. */
+  machine(): Machine {
+    return {bootId: null, host: hostname() || null}
+  }
+
   async list(options: ListOptions): Promise<ProcessInfo[]> {
     const psList = this.psList ?? (await import('ps-list')).default
     const descriptors = await psList()
     const now = Date.now()
     const userName = userNames()
-    return descriptors.map((d) => fromPsList(d, now, userName, options.fields))
+    const {host} = this.machine()
+    return descriptors.map((d) => fromPsList(d, now, userName, options.fields, host))
   }
 }

@@ -1,4 +1,4 @@
-import type {Field, ProcessInfo} from '../process-info.js'
+import type {Field, Machine, ProcessInfo} from '../process-info.js'
 
 /** What a source can say about a pid right now: who holds it, and whether it still runs. */
 export interface Probe {
@@ -27,6 +27,8 @@ export interface ListOptions {
 /** A snapshot of the process table from one source. */
 export interface ProcessSource {
   readonly id: 'procfs' | 'ps-list'
+  /** The machine it reads: records from any other (or from an earlier boot) are foreign here. */
+  machine(): Machine
   /** Every visible process. Processes that vanish while being read are dropped; zombies are kept. */
   list(options: ListOptions): Promise<ProcessInfo[]>
   /**

@@ -1,7 +1,8 @@
+import {hostname} from 'node:os'
 import path from 'node:path'
 
 import {userNames} from '../../users.js'
-import {emptyRecord, type Field, NAMESPACES, type ProcessInfo} from '../../process-info.js'
+import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
 import {containerOf, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
@@ -188,10 +189,16 @@ export class ProcfsSource implements ProcessSource {
     return this.readProcess(String(pid), this.context(fields))
   }
 
+  /** The host name (the UTS name /proc shows, as hostname(1)) and the boot id. */
+  machine(): Machine {
+    return {bootId: this.bootId(), host: this.host()}
+  }
+
   private context(fields: ReadonlySet<Field>) {
     const uptime = this.readText('uptime')
     return {
       bootId: isFailure(uptime) ? null : this.bootId(),
+      host: this.host(),
       bootTimeMs: fields.has('startTime') ? this.bootTime() : undefined,
       nowMs: this.now(),
       pageSize: fields.has('rssBytes') ? this.pageSize() : 4096,
@@ -252,6 +259,7 @@ export class ProcfsSource implements ProcessSource {
     r.name = stat.name
     r.startTicks = stat.startTicks
     r.bootId = ctx.bootId
+    r.host = ctx.host
     r.cpuTimeMs = (stat.utime + stat.stime) * MS_PER_TICK
     r.rssBytes = stat.rssPages * ctx.pageSize
     r.vszBytes = stat.vsize
@@ -439,6 +447,12 @@ export class ProcfsSource implements ProcessSource {
   private readText(file: string): string | Failure {
     const buf = this.io.read(this.root + '/' + file)
     return isFailure(buf) ? buf : buf.toString('utf8')
+  }
+
+  /** /proc/sys/kernel/hostname of this root; gethostname(2) where the file cannot be read. */
+  private host(): string | null {
+    const text = this.readText('sys/kernel/hostname')
+    return isFailure(text) ? hostname() || null : text.trim() || null
   }
 
   private bootId(): string | null {
