@@ -82,6 +82,9 @@ function substitute(text: string): string {
   // Processes older than an hour: the stand-ins are seconds old.
   t = t.replace('elapsedMs > 1h', 'elapsedMs >= 0')
   t = t.replace(/\b(4242|1234)\b/g, waits ? '$W1' : '$T')
+  // node_exporter's textfile directory, and a Pushgateway: a folder here, and the file must be there.
+  t = t.replaceAll('/var/lib/node_exporter/textfile/', '')
+  t = t.replace(/curl --data-binary @(\S+) \S+/g, 'test -s $1')
   // Commands that repeat until interrupted get two seconds.
   if (/--watch/.test(t)) t = `timeout -s INT 2 ${t}`
   return t
@@ -107,6 +110,7 @@ function prelude(dir: string, script: string): string {
   }
   if (script.includes('app.pid')) lines.push('echo $T > app.pid')
   if (/monday|before\.json/.test(script)) lines.push('proc list --format csv > monday.csv; cp monday.csv tuesday.csv; proc list --json > before.json')
+  if (script.includes('fleet-')) lines.push('proc list --format ndjson > fleet-0900.ndjson; proc list --format ndjson > fleet-1000.ndjson')
   if (/\bwait\b/.test(script)) {
     // What the waits wait for ends two seconds after a proc wait is running: never before it looked.
     lines.push('sleep 300 & W1=$!', 'sleep 300 & W2=$!', 'sleep 300 & W3=$!', 'make 300 &', 'worker 300 &')

@@ -35,6 +35,10 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
     {command: '<%= config.bin %> <%= command.id %> --timeout 10s --kill-after 5s -- ./server', description: 'TERM after 10 s, KILL 5 s later'},
     {command: '<%= config.bin %> <%= command.id %> --report json --quiet -- npm test 2> report.json', description: 'a JSON report'},
     {command: '<%= config.bin %> <%= command.id %> --report-file run.json --cwd /tmp --env DEBUG=1 -- ./job.sh', description: 'report to a file, run elsewhere'},
+    {
+      command: '<%= config.bin %> <%= command.id %> --report openmetrics --report-file run.prom -- make test; curl --data-binary @run.prom http://pushgateway:9091/metrics/job/tests',
+      description: 'how a CI job ended, pushed to a Prometheus Pushgateway',
+    },
   ],
   flags: {
     cgroup: flag.boolean({allowNo: true, default: true, description: 'track the run in a cgroup v2 group of its own, where this host allows it'}),
@@ -50,7 +54,10 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
     'kill-after': flag.option({char: 'k', description: 'after the timeout signal, wait this long and send KILL'}),
     'preserve-status': flag.boolean({description: 'on timeout, exit with the child\'s status instead of 124'}),
     quiet: flag.boolean({char: 'q', description: 'no summary line on stderr'}),
-    report: flag.option({description: 'write the record to stderr (or --report-file) in this format', options: ['json', 'ndjson', 'csv']}),
+    report: flag.option({
+      description: 'write the record to stderr (or --report-file) in this format; openmetrics: gauges for a Pushgateway or the textfile collector',
+      options: ['json', 'ndjson', 'csv', 'openmetrics'],
+    }),
     'report-file': flag.option({description: 'write the record to this file (format: --report, default json)'}),
     signal: flag.option({char: 's', default: 'TERM', description: 'signal to send on timeout'}),
     timeout: flag.option({char: 't', description: 'time limit (10s, 5m); 0 or none: no limit'}),
@@ -116,8 +123,11 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
 async function report(record: RunRecord, flags: {quiet: boolean; report?: string; 'report-file'?: string}): Promise<void> {
   if (!flags.quiet && !flags.report) writeErr(summary(record) + '\n')
   if (!flags.report && !flags['report-file']) return
-  const format = (flags.report ?? 'json') as 'csv' | 'json' | 'ndjson'
-  const text = await render([record], {color: false, columns: spawnColumns, format, header: true, project: true})
+  const format = (flags.report ?? 'json') as 'csv' | 'json' | 'ndjson' | 'openmetrics'
+  const text =
+    format === 'openmetrics'
+      ? await import('../output/openmetrics.js').then(({exposition, runFamilies}) => exposition(runFamilies(record)))
+      : await render([record], {color: false, columns: spawnColumns, format, header: true, project: true})
   if (!flags['report-file']) {
     writeErr(text)
     return

@@ -1,7 +1,11 @@
 import type {ColumnDef} from '../columns/index.js'
 
+import type {GroupBy} from './openmetrics.js'
+
 export const FORMATS = ['table', 'json', 'ndjson', 'csv', 'list', 'pids'] as const
-export type Format = (typeof FORMATS)[number]
+/** proc list also writes metrics. */
+export const LIST_FORMATS = [...FORMATS, 'openmetrics'] as const
+export type Format = (typeof LIST_FORMATS)[number]
 
 export interface RenderOptions {
   format: Format
@@ -21,6 +25,9 @@ export interface RenderOptions {
   leftAligned?: ReadonlySet<ColumnDef>
   /** Table only: rows to emphasise when colour is on (the matches in a tree). */
   emphasize?: (row: number) => boolean
+  /** OpenMetrics only: sum per group instead of a series per process; cap the per-process series. */
+  groupBy?: GroupBy
+  limit?: number
 }
 
 type Row = Record<string, unknown>
@@ -38,7 +45,7 @@ export function ndjsonLine(record: object, options: Pick<RenderOptions, 'columns
   return JSON.stringify(options.project ? project([record], options.columns)[0] : record) + '\n'
 }
 
-/** Render records in one of the four formats. Table and CSV code is loaded only when chosen. */
+/** Render records in one of the formats. Table, CSV and OpenMetrics code is loaded only when chosen. */
 export async function render(records: readonly object[], options: RenderOptions): Promise<string> {
   switch (options.format) {
     case 'json': {
@@ -59,6 +66,11 @@ export async function render(records: readonly object[], options: RenderOptions)
     case 'list': {
       const {renderList} = await import('./table.js')
       return renderList(records, options.columns)
+    }
+
+    case 'openmetrics': {
+      const {exposition, processFamilies} = await import('./openmetrics.js')
+      return exposition(processFamilies(records, {columns: options.columns, groupBy: options.groupBy, limit: options.limit}))
     }
 
     case 'pids': {
