@@ -101,6 +101,9 @@ function parseTable(lines: string[]): InputRecord[] {
   const pidEnd = pidHeader.index + pidHeader[1].length + 3
   const ticksHeader = /(^|\s)TICKS(\s|$)/.exec(header)
   const ticksEnd = ticksHeader ? ticksHeader.index + ticksHeader[1].length + 5 : undefined
+  // Text columns are left-aligned: a host name starts where the header's HOST does.
+  const hostHeader = /(^|\s)HOST(\s|$)/.exec(header)
+  const hostStart = hostHeader ? hostHeader.index + hostHeader[1].length : undefined
   // The last column runs to the end of the line: the command (or the name) as the table shows it.
   const lastHeader = /(?:^|\s)(COMMAND|NAME)\s*$/.exec(header)
   const textStart = lastHeader ? header.lastIndexOf(lastHeader[1]) : undefined
@@ -121,7 +124,16 @@ function parseTable(lines: string[]): InputRecord[] {
       fail(`${where}: '${text.slice(0, 40)}' is a folded row of proc tree, several processes under one pid: pipe proc tree --json (or --no-compact) instead`)
     }
 
-    const record: InputRecord = {bootId: null, command: null, host: null, name: null, pid: toPid(pid, where), startTicks: ticks ? Number(ticks) : null, startTime: null}
+    const host = hostStart === undefined ? undefined : /^\S+/.exec(line.slice(hostStart))?.[0]
+    const record: InputRecord = {
+      bootId: null,
+      command: null,
+      host: host === undefined || host === '-' ? null : host,
+      name: null,
+      pid: toPid(pid, where),
+      startTicks: ticks ? Number(ticks) : null,
+      startTime: null,
+    }
     // `-` is the table's unknown; an escaped control character cannot be compared with the live text.
     if (text !== null && text !== '-' && text !== '' && !/\\x[\da-f]{2}|\\u[\da-f]{4}|\\[ntr]/.test(text)) record[lastHeader![1] === 'COMMAND' ? 'command' : 'name'] = text
     return record

@@ -89,6 +89,18 @@ describe('records of other hosts and boots', () => {
       assert.ok(isAlive(theirs.pid!), 'the foreign record\'s pid was signalled')
     })
 
+    it('kill reads the HOST column of proc\'s table as evidence too', async () => {
+      const sleeper = startSleeper()
+      const table = await runCli(['list', String(sleeper.pid), '-c', 'pid,host,command'])
+      assert.equal(table.code, 0, table.stderr)
+      const elsewhere = table.stdout.replace(` ${here.host} `, ` ${'h'.repeat(here.host.length)} `)
+      assert.notEqual(elsewhere, table.stdout)
+      const r = await runCli(['kill', '-c', 'pid,status,host'], {input: elsewhere})
+      assert.equal(r.code, 1, r.stderr)
+      assert.match(r.stdout, new RegExp(`${sleeper.pid} foreign h+`))
+      assert.ok(isAlive(sleeper.pid!), 'the sleeper was signalled')
+    })
+
     it('wait does not wait for a foreign record, and exits 1', async () => {
       const sleeper = startSleeper()
       const record = await recordOf(sleeper.pid!)
@@ -123,7 +135,7 @@ describe('records of other hosts and boots', () => {
       const after = [a(10, 100), a(13, 130), b(11, 110), b(12, 120)]
       assert.deepEqual(diffSnapshots(before, after), {exited: [a(11, 110), b(10, 100)], started: [a(13, 130), b(11, 110)]})
       // Without boot ids (the ps-list source), the host alone keeps them apart.
-      const noBoot = (r: object) => ({...r, bootId: null})
+      const noBoot = (r: ReturnType<typeof a>) => ({...r, bootId: null as string | null})
       assert.deepEqual(diffSnapshots([b(10, 100)].map(noBoot), [a(10, 100)].map(noBoot)), {exited: [noBoot(b(10, 100))], started: [noBoot(a(10, 100))]})
     })
 

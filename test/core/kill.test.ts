@@ -276,7 +276,7 @@ describe('resolving targets', () => {
   const none = buildSelection({}, 50)
 
   it('keeps explicit pids that are gone or reused, so the report can say so', () => {
-    const input = (pid: number, startTicks: number | null, extra = {}) => ({bootId: null, command: null, name: null, pid, startTicks, startTime: null, ...extra})
+    const input = (pid: number, startTicks: number | null, extra = {}) => ({bootId: null, command: null, host: null, name: null, pid, startTicks, startTime: null, ...extra})
     const targets = resolveTargets(snapshot, {
       input: [input(200, 7, {name: 'old'}), input(100, 100)],
       pids: [300],
@@ -290,7 +290,7 @@ describe('resolving targets', () => {
   })
 
   it('uses all the evidence a record carries: a command or name that differs is another process', () => {
-    const input = (extra: object) => ({bootId: null, command: null, name: null, pid: 100, startTicks: null, startTime: null, ...extra})
+    const input = (extra: object) => ({bootId: null, command: null, host: null, name: null, pid: 100, startTicks: null, startTime: null, ...extra})
     const live = [{...rec(100, 50), command: 'sleep 300_B', name: 'sleep', startTime: '2026-11-25T03:00:00.000Z'}]
     const state = (extra: object) => resolveTargets(live, {input: [input(extra)], pids: [], selection: none})[0].state
     assert.equal(state({command: 'sleep 300_A'}), 'reused')

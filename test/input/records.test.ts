@@ -53,6 +53,13 @@ describe('stdin records', () => {
     assert.deepEqual(ticks.records, [{bootId: null, command: null, host: null, name: 'x', pid: 7, startTicks: 123_456, startTime: null}])
     // Escaped control characters cannot be compared with the live command: no evidence then.
     assert.equal(parseRecords('  PID COMMAND\n    9 a\\x1bb\n').records[0].command, null)
+    // A HOST column (tables merged from several hosts) says where each row was read.
+    const hosts = parseRecords('  PID HOST       COMMAND\n    1 web1       init\n   22 db.example sleep 60\n   23 -          x\n')
+    assert.deepEqual(hosts.records.map((r) => [r.pid, r.host, r.command]), [
+      [1, 'web1', 'init'],
+      [22, 'db.example', 'sleep 60'],
+      [23, null, 'x'],
+    ])
   })
 
   it("refuses proc tree's table: it cannot say which rows matched, and a folded row is several processes", () => {
