@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {processColumns} from '../columns/index.js'
 import {changeColumn} from '../columns/diff.js'
 import {UsageError} from '../core/errors.js'
-import {type Change, diffSnapshots} from '../core/diff.js'
+import {type Change, diffSnapshots, ofHost} from '../core/diff.js'
 import {FIELDS, type ProcessInfo} from '../core/process-info.js'
 import {buildSelection} from '../core/select.js'
 import {sortRecords} from '../core/sort.js'
@@ -40,8 +40,9 @@ export const spec: CommandSpec = {
 
 Processes are matched by identity (host + pid + startTicks + bootId), so a recycled pid shows as
 one process exited and another started, and snapshots merged from several hosts compare host by
-host. Against the processes running now, only this host's records of the earlier snapshot count. Selectors and --where pick which changes to show; each record
-gets change: started | exited. --fail-on-new exits 1 when anything new matches: a leak gate for CI.`,
+host. Against the processes running now, only this host's records of the earlier snapshot count.
+Selectors and --where pick which changes to show; each record gets change: started | exited.
+--fail-on-new exits 1 when anything new matches: a leak gate for CI.`,
   examples: [
     {command: '<%= config.bin %> list --json > before.json; make test; <%= config.bin %> <%= command.id %> before.json', description: 'what the tests left running'},
     {command: `<%= config.bin %> <%= command.id %> before.json --where 'user == "ci"' --fail-on-new`, description: 'a one-line CI leak gate'},
@@ -66,8 +67,7 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
     const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
     after = await source.list({fields: new Set(FIELDS)})
     // Another host's processes are not among those running here: they did not exit.
-    const {host} = source.machine()
-    const here = before.filter((r) => r.host == null || host == null || r.host === host)
+    const here = ofHost(before, source.machine().host)
     if (here.length < before.length) {
       writeErr(`proc diff: ${before.length - here.length} record(s) of ${before.length} were read on another host and are left out (compare two snapshots to see them)\n`)
       before = here

@@ -29,9 +29,9 @@ export const spec: CommandSpec = {
 
 Targets are PIDs, the selectors and --where of proc list, or records on stdin (as for proc kill).
 A record whose pid now belongs to another process counts as exited. A record read on another
-host, or before this boot, is "foreign": it is not waited for, and makes the exit 1. A zombie counts as exited,
-and then its exit code is known; otherwise proc cannot know it (it did not start the process)
-and says so (exitCodeKnown: false). Polls /proc with backoff: no busy loop.
+host, or before this boot, is "foreign": it is not waited for, and makes the exit 1. A zombie
+counts as exited, and then its exit code is known; otherwise proc cannot know it (it did not
+start the process) and says so (exitCodeKnown: false). Polls /proc with backoff: no busy loop.
 
 Exit: 0 when the condition is met, 124 on timeout (the report lists what is still running),
 1 when nothing matched (unless --allow-empty) or a record was foreign, 2 on usage errors.`,

@@ -24,3 +24,8 @@ export function diffSnapshots<T extends Identified>(before: readonly T[], after:
 
   return {exited, started: after.filter((r) => !matched.has(r))}
 }
+
+/** The records read on `host`, and those that do not say where they were read (older snapshots). */
+export function ofHost<T extends {host?: string | null}>(records: readonly T[], host: string | null): T[] {
+  return host === null ? [...records] : records.filter((r) => r.host == null || r.host === host)
+}
