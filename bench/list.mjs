@@ -26,6 +26,8 @@ try {
       {cmd: [...proc, 'list', '--json'], name: 'proc list --json'},
       {cmd: [...proc, 'list'], name: 'proc list'},
       {cmd: [...proc, 'list', '--format', 'csv'], name: 'proc list --format csv'},
+      {cmd: [...proc, 'list', '--format', 'openmetrics'], name: 'proc list --format openmetrics'},
+      {cmd: [...proc, 'list', '--format', 'openmetrics', '--group-by', 'user'], name: 'proc list --format openmetrics --group-by user'},
       {cmd: psList, name: 'node + ps-list'},
     ],
     runs,

@@ -39,14 +39,23 @@ function formatValue(value: number): string {
 /** The exposition: each family's HELP, TYPE and UNIT, then its samples; `# EOF` at the end. Families without samples are left out. */
 export function exposition(families: readonly MetricFamily[]): string {
   const out: string[] = []
+  // A process's label set is one array shared by all its series: written once.
+  const written = new WeakMap<Sample['labels'], string>()
+  const labelsText = (labels: Sample['labels']) => {
+    let text = written.get(labels)
+    if (text === undefined) {
+      text = labels.length === 0 ? '' : `{${labels.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}`
+      written.set(labels, text)
+    }
+
+    return text
+  }
+
   for (const f of families) {
     if (f.samples.length === 0) continue
     out.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`)
     if (f.unit) out.push(`# UNIT ${f.name} ${f.unit}`)
-    for (const s of f.samples) {
-      const labels = s.labels.length === 0 ? '' : `{${s.labels.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}`
-      out.push(`${f.name}${labels} ${formatValue(s.value)}`)
-    }
+    for (const s of f.samples) out.push(`${f.name}${labelsText(s.labels)} ${formatValue(s.value)}`)
   }
 
   out.push('# EOF')
@@ -179,13 +188,14 @@ export function processFamilies(records: readonly object[], options: ProcessMetr
     }
   } else {
     const shown = options.limit === undefined ? rows : rows.slice(0, options.limit)
+    const labels = shown.map((r) => labelsOf(r, ['pid', 'ppid', 'name', 'user', 'unit']))
     for (const m of metrics) {
       const samples: Sample[] = []
-      for (const r of shown) {
+      for (const [i, r] of shown.entries()) {
         const raw = m.column.value(r)
         if (raw === null || raw === undefined) continue
         const value = m.value(raw)
-        if (!Number.isNaN(value)) samples.push({labels: labelsOf(r, ['pid', 'ppid', 'name', 'user', 'unit']), value})
+        if (!Number.isNaN(value)) samples.push({labels: labels[i], value})
       }
 
       families.push({help: `${m.help[0].toUpperCase()}${m.help.slice(1)}.`, name: `proc_process_${m.name}`, samples, unit: m.unit})
