@@ -1,5 +1,26 @@
-import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+
+/**
+ * An id for one run of proc, `<pid>-<8 hex digits>`: its cgroups' names and spawn's environment
+ * cookie. The random part comes from /dev/urandom (node:crypto costs ~5 ms to load, on every
+ * start of kill and wait); where that cannot be read, from Math.random and the clock.
+ */
+export function runId(): string {
+  const bytes = Buffer.alloc(4)
+  try {
+    const fd = openSync('/dev/urandom', 'r')
+    try {
+      readSync(fd, bytes)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    bytes.writeUInt32BE(Math.floor(Math.random() * 2 ** 32) ^ (Date.now() >>> 0))
+  }
+
+  return `${process.pid}-${bytes.toString('hex')}`
+}
 
 /** Where cgroup v2 is mounted: /sys/fs/cgroup on a pure v2 host, /sys/fs/cgroup/unified on a hybrid one. */
 export function cgroupMount(): string | undefined {

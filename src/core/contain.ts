@@ -1,6 +1,4 @@
-import {randomBytes} from 'node:crypto'
-
-import {ProcCgroup} from './cgroup.js'
+import {ProcCgroup, runId} from './cgroup.js'
 import type {Evidence} from './process-info.js'
 import type {Probe} from './sources/source.js'
 import {startWatchdog, type Watchdog} from './watchdog.js'
@@ -43,7 +41,7 @@ const sameStart = (m: Evidence, p: Probe | undefined) => p !== undefined && (m.s
 
 /** The strongest containment this host allows: a frozen cgroup where v2 is writable, else SIGSTOP. */
 export function openContainment(deps: ContainDeps, useCgroup = true): Containment {
-  const group = useCgroup && deps.cgroupOf ? ProcCgroup.create(deps.cgroupOf('self'), 'proc-kill', `${process.pid}-${randomBytes(4).toString('hex')}`) : undefined
+  const group = useCgroup && deps.cgroupOf ? ProcCgroup.create(deps.cgroupOf('self'), 'proc-kill', runId()) : undefined
   return group?.canFreeze ? new CgroupContainment(group, deps) : new StopContainment(deps)
 }
 

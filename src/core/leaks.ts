@@ -1,6 +1,5 @@
-import {randomBytes} from 'node:crypto'
 
-import {ProcCgroup} from './cgroup.js'
+import {ProcCgroup, runId} from './cgroup.js'
 import {FIELDS, type Field, type ProcessInfo} from './process-info.js'
 import type {ProcfsSource} from './sources/procfs/index.js'
 import {ProcessTree} from './tree.js'
@@ -42,7 +41,7 @@ export class LeakTracker {
     options: {cgroup: boolean; cookie?: boolean} = {cgroup: true},
   ) {
     this.useCookie = options.cookie ?? true
-    const id = `${process.pid}-${randomBytes(4).toString('hex')}`
+    const id = runId()
     this.cookie = `PROC_SPAWN_${id.replace('-', '_')}`
     this.cgroup = options.cgroup ? ProcCgroup.create(source.selfCgroup(), 'proc-spawn', id) : undefined
   }
