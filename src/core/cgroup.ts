@@ -27,7 +27,8 @@ export function cgroupMount(): string | undefined {
   return ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) => existsSync(path.join(m, 'cgroup.controllers')))
 }
 
-function pause(ms: number): void {
+/** Block this thread for `ms` (short waits inside a step that must not yield to other work). */
+export function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 

@@ -1,4 +1,4 @@
-import {ProcCgroup, runId} from './cgroup.js'
+import {pause, ProcCgroup, runId} from './cgroup.js'
 import type {Evidence} from './process-info.js'
 import type {Probe} from './sources/source.js'
 import {startWatchdog, type Watchdog} from './watchdog.js'
@@ -67,7 +67,7 @@ class StopContainment implements Containment {
         return sameStart(m, p) && p!.state !== 'T' && p!.state !== 't' && p!.state !== 'Z' && p!.state !== 'X'
       })
       if (moving.length === 0) return
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2)
+      pause(2)
     }
   }
 

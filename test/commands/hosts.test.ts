@@ -54,15 +54,26 @@ describe('records of other hosts and boots', () => {
     it('kill sends nothing to another host\'s or another boot\'s record, and exits 1', async () => {
       const sleeper = startSleeper()
       const record = await recordOf(sleeper.pid!)
-      const input = lines([{...record, host: 'host-b'}, {...record, bootId: '00000000-0000-4000-8000-000000000000'}])
+      const otherBoot = '00000000-0000-4000-8000-000000000000'
+      const input = lines([
+        // Two fake hosts, each with its own boot, one holding this sleeper's pid and start.
+        {...record, bootId: 'b0000000-0000-4000-8000-00000000000b', host: 'host-b'},
+        {...record, bootId: 'c0000000-0000-4000-8000-00000000000c', host: 'host-c', pid: 4_194_304},
+        // The host's name alone, and the boot alone.
+        {...record, host: 'host-d'},
+        {...record, bootId: otherBoot},
+      ])
       const r = await runCli(['kill', '--json'], {input})
       assert.equal(r.code, 1, r.stderr)
       const out = JSON.parse(r.stdout) as Rec[]
       assert.deepEqual(out.map((o) => [o.pid, o.status, o.signal, o.host]), [
         [sleeper.pid, 'foreign', null, 'host-b'],
+        // Foreign before gone: no such pid here says nothing about host-c.
+        [4_194_304, 'foreign', null, 'host-c'],
+        [sleeper.pid, 'foreign', null, 'host-d'],
         [sleeper.pid, 'foreign', null, here.host],
       ])
-      assert.match(r.stderr, /nothing was signalled: 2 foreign \(read on another host, or before this boot\)/)
+      assert.match(r.stderr, /nothing was signalled: 4 foreign \(read on another host, or before this boot\)/)
       assert.ok(isAlive(sleeper.pid!), 'the sleeper was signalled')
     })
 
