@@ -190,10 +190,8 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
   }
 
   if (selectors.realUser?.length) {
-    const names = new Set(selectors.realUser.filter((u) => !/^\d+$/.test(u)))
-    const uids = new Set(selectors.realUser.filter((u) => /^\d+$/.test(u)).map(Number))
     need('ruser', 'ruid')
-    tests.push((r) => (r.ruid != null && uids.has(r.ruid)) || (r.ruser != null && names.has(r.ruser)))
+    tests.push(userTest(selectors.realUser, 'ruid', 'ruser'))
   }
 
   if (selectors.realGroup?.length) {
@@ -209,10 +207,8 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
   }
 
   if (selectors.user?.length) {
-    const names = new Set(selectors.user.filter((u) => !/^\d+$/.test(u)))
-    const uids = new Set(selectors.user.filter((u) => /^\d+$/.test(u)).map(Number))
     need('user', 'uid')
-    tests.push((r) => (r.uid !== null && uids.has(r.uid)) || (r.user !== null && names.has(r.user)))
+    tests.push(userTest(selectors.user, 'uid', 'user'))
   }
 
   if (selectors.name?.length) {
@@ -271,6 +267,17 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
     narrow: (matches) => (pick === undefined || matches.length <= 1 ? [...matches] : [matches.reduce((a, b) => (later(a, b) === (pick === 'newest') ? a : b))]),
     needs,
     test: (r) => tests.every((t) => t(r)),
+  }
+}
+
+/** A record's user (effective or real) is one of these names or uids. */
+function userTest(users: readonly string[], uidField: 'ruid' | 'uid', nameField: 'ruser' | 'user'): (r: ProcessInfo) => boolean {
+  const names = new Set(users.filter((u) => !/^\d+$/.test(u)))
+  const uids = new Set(users.filter((u) => /^\d+$/.test(u)).map(Number))
+  return (r) => {
+    const uid = r[uidField]
+    const name = r[nameField]
+    return (uid != null && uids.has(uid)) || (name != null && names.has(name))
   }
 }
 

@@ -270,7 +270,7 @@ export function compileWhere(expr: string): CompiledWhere {
 
   const check = (left: Operand, op: Token, right: Operand) => {
     // Bare words: a state letter or name next to `state`, true or false next to a yes/no field;
-  // anything else is a mistake.
+    // anything else is a mistake.
     for (const [word, other] of [
       [right, left],
       [left, right],
