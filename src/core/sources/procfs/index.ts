@@ -210,7 +210,7 @@ export class ProcfsSource implements ProcessSource {
       statExtra: [...fields].filter((f) => STAT_EXTRA.has(f)),
       statusExtra: [...fields].filter((f) => STATUS_EXTRA.has(f)),
       memTotal: fields.has('memPercent') ? this.memTotal() : undefined,
-      files: [...fields].filter((f) => FILE_EXTRA.has(f)),
+      files: new Set([...fields].filter((f) => FILE_EXTRA.has(f))),
       wantUser: fields.has('user'),
       sockets: fields.has('ports') ? this.listeningSockets() : undefined,
     }
@@ -318,7 +318,7 @@ export class ProcfsSource implements ProcessSource {
       }
     }
 
-    if (ctx.files.length > 0) this.readExtras(dir, r, stat, ctx.files, note)
+    if (ctx.files.size > 0) this.readExtras(dir, r, stat, ctx.files, note)
     if (ctx.memTotal !== undefined) r.memPercent = r.rssBytes === null || ctx.memTotal === 0 ? null : Math.round((r.rssBytes / ctx.memTotal) * 10_000) / 100
     for (const f of ctx.statExtra) {
       if (f === 'stat') r.stat = extra === undefined ? null : psStat(stat, extra.lockedBytes)
@@ -353,8 +353,7 @@ export class ProcfsSource implements ProcessSource {
   }
 
   /** The extra fields that each take a file of their own, as asked; null where one cannot be read. */
-  private readExtras(dir: string, r: ProcessInfo, stat: StatFields, fields: Field[], note: (failure: Failure) => null): void {
-    const want = new Set(fields)
+  private readExtras(dir: string, r: ProcessInfo, stat: StatFields, want: ReadonlySet<Field>, note: (failure: Failure) => null): void {
     const text = (file: string) => {
       const buf = this.io.read(`${dir}/${file}`)
       return isFailure(buf) ? note(buf) : buf

@@ -141,11 +141,10 @@ export interface StatusExtra {
 }
 
 export function parseStatusExtra(buf: Buffer): StatusExtra {
-  const locked = statusNumber(buf, VM_LCK)
   return {
     groups: statusValues(buf, GROUPS) ?? null,
     involuntaryCtxSwitches: statusNumber(buf, NONVOLUNTARY) ?? null,
-    lockedBytes: locked === undefined ? null : locked * 1024,
+    lockedBytes: statusBytes(buf, VM_LCK) ?? null,
     rgid: statusNumber(buf, GID, 0) ?? null,
     ruid: statusNumber(buf, UID, 0) ?? null,
     sgid: statusNumber(buf, GID, 2) ?? null,
@@ -188,6 +187,12 @@ function statusValues(buf: Buffer, key: Buffer, count = Number.POSITIVE_INFINITY
 /** The number at `index` (0 first) on a status line. */
 function statusNumber(buf: Buffer, key: Buffer, index = 0): number | undefined {
   return statusValues(buf, key, index + 1)?.[index]
+}
+
+/** A size in kB on a status-style line (`VmRSS:  1234 kB`), in bytes. */
+function statusBytes(buf: Buffer, key: Buffer): number | undefined {
+  const kb = statusNumber(buf, key)
+  return kb === undefined ? undefined : kb * 1024
 }
 
 /** Terminal name from the tty_nr field of stat, like ps; null when there is none. */
@@ -255,22 +260,19 @@ export function parseExitStatus(buf: Buffer): ExitStatus | undefined {
 
 /** VmHWM (peak resident set size) from /proc/PID/status, in bytes. */
 export function parsePeakRss(status: Buffer): number | undefined {
-  const kb = statusNumber(status, VM_HWM)
-  return kb === undefined ? undefined : kb * 1024
+  return statusBytes(status, VM_HWM)
 }
 
 /** MemTotal of /proc/meminfo, in bytes. */
 export function parseMemTotal(meminfo: Buffer): number | undefined {
-  const kb = statusNumber(meminfo, MEM_TOTAL)
-  return kb === undefined ? undefined : kb * 1024
+  return statusBytes(meminfo, MEM_TOTAL)
 }
 
 const MEM_TOTAL = Buffer.from('MemTotal:')
 
 /** VmRSS (resident set size now, as ps prints it) from /proc/PID/status, in bytes. */
 export function parseRss(status: Buffer): number | undefined {
-  const kb = statusNumber(status, VM_RSS)
-  return kb === undefined ? undefined : kb * 1024
+  return statusBytes(status, VM_RSS)
 }
 
 /** TCP state LISTEN, and the state of a bound UDP socket, in /proc/net/{tcp,udp}[6]. */
@@ -321,11 +323,7 @@ const SWAP = Buffer.from('\nSwap:')
 
 /** PSS, USS (private clean + dirty) and swap from /proc/PID/smaps_rollup, in bytes (psutil's memory_full_info). */
 export function parseSmapsRollup(buf: Buffer): {pssBytes: number | null; swapBytes: number | null; ussBytes: number | null} {
-  const kb = (key: Buffer) => {
-    const v = statusNumber(buf, key)
-    return v === undefined ? null : v * 1024
-  }
-
+  const kb = (key: Buffer) => statusBytes(buf, key) ?? null
   const clean = kb(PRIVATE_CLEAN)
   const dirty = kb(PRIVATE_DIRTY)
   return {pssBytes: kb(PSS), swapBytes: kb(SWAP), ussBytes: clean === null || dirty === null ? null : clean + dirty}
