@@ -137,17 +137,24 @@ function labelsOf(record: Row, keys: readonly string[]): Array<[string, string]>
   return out
 }
 
-/** Count records by one field: a sample per value, sorted by it. */
-function countBy(records: readonly Row[], key: string): Sample[] {
-  const counts = new Map<string | undefined, number>()
+/** Records grouped by one field, sorted by its value; each group labelled with it (no label where it is unknown). */
+function groupRows(records: readonly Row[], key: string): Array<{labels: Sample['labels']; members: Row[]}> {
+  const groups = new Map<string | undefined, Row[]>()
   for (const r of records) {
     const v = text(r[key])
-    counts.set(v, (counts.get(v) ?? 0) + 1)
+    const members = groups.get(v)
+    if (members) members.push(r)
+    else groups.set(v, [r])
   }
 
-  return [...counts]
+  return [...groups]
     .sort(([a], [b]) => (a ?? '').localeCompare(b ?? ''))
-    .map(([v, n]) => ({labels: v === undefined ? [] : [[key, v] as const], value: n}))
+    .map(([v, members]) => ({labels: v === undefined ? [] : [[key, v] as const], members}))
+}
+
+/** Count records by one field: a sample per value, sorted by it. */
+function countBy(records: readonly Row[], key: string): Sample[] {
+  return groupRows(records, key).map((g) => ({labels: g.labels, value: g.members.length}))
 }
 
 /**
@@ -161,27 +168,20 @@ export function processFamilies(records: readonly object[], options: ProcessMetr
   const families: MetricFamily[] = []
   if (options.groupBy) {
     const key = options.groupBy
-    const groups = new Map<string | undefined, Row[]>()
-    for (const r of rows) {
-      const v = text(r[key])
-      groups.set(v, [...(groups.get(v) ?? []), r])
-    }
-
-    const sorted = [...groups].sort(([a], [b]) => (a ?? '').localeCompare(b ?? ''))
-    const labels = (v: string | undefined) => (v === undefined ? [] : [[key, v] as const])
+    const groups = groupRows(rows, key)
     families.push({
       help: `Processes selected, by ${key}.`,
       name: 'proc_group_processes',
-      samples: sorted.map(([v, members]) => ({labels: labels(v), value: members.length})),
+      samples: groups.map((g) => ({labels: g.labels, value: g.members.length})),
     })
     for (const m of metrics) {
       if (m.column.kind === 'time') continue
       const samples: Sample[] = []
-      for (const [v, members] of sorted) {
+      for (const {labels, members} of groups) {
         const known = members.map((r) => m.column.value(r)).filter((x) => x !== null && x !== undefined) as number[]
         // A group where nobody's value could be read has no sum, rather than a made-up 0. Raw
         // values are summed, then scaled (every kind but time, left out above, scales linearly).
-        if (known.length > 0) samples.push({labels: labels(v), value: m.value(known.reduce((sum, x) => sum + x, 0))})
+        if (known.length > 0) samples.push({labels, value: m.value(known.reduce((sum, x) => sum + x, 0))})
       }
 
       families.push({help: `Sum over the group's processes: ${m.help}.`, name: `proc_group_${m.name}`, samples, unit: m.unit})
