@@ -72,19 +72,19 @@ export function resolveTargets(snapshot: readonly ProcessInfo[], spec: TargetSpe
   const seen = new Set<number>()
   const targets: Target[] = []
   for (const wanted of explicit) {
-    const by = checkedBy(wanted)
     // Checked first, and kept apart: pid 4242 of another host is not this host's pid 4242.
-    if (options.here && isForeign(wanted, options.here)) {
-      targets.push({checkedBy: by, record: {...wanted, command: wanted.command ?? null, name: wanted.name ?? null}, state: 'foreign'})
-      continue
+    const foreign = options.here !== undefined && isForeign(wanted, options.here)
+    if (!foreign) {
+      if (seen.has(wanted.pid)) continue
+      seen.add(wanted.pid)
     }
 
-    if (seen.has(wanted.pid)) continue
-    seen.add(wanted.pid)
-    const live = byPid.get(wanted.pid)
+    const live = foreign ? undefined : byPid.get(wanted.pid)
     let state: TargetState
-    if (live) state = isSameTarget(wanted, live) ? 'alive' : 'reused'
+    if (foreign) state = 'foreign'
+    else if (live) state = isSameTarget(wanted, live) ? 'alive' : 'reused'
     else state = options.exists?.(wanted.pid) ? 'hidden' : 'gone'
+    const by = checkedBy(wanted)
     if (state === 'alive') {
       if (spec.selection.active && !spec.selection.test(live!)) continue
       targets.push({checkedBy: by, record: live!, state})
