@@ -13,7 +13,13 @@ export type Identified = ProcessIdentity
  */
 export function diffSnapshots<T extends Identified>(before: readonly T[], after: readonly T[]): {exited: T[]; started: T[]} {
   const afterByPid = new Map<number, T[]>()
-  for (const r of after) afterByPid.set(r.pid, [...(afterByPid.get(r.pid) ?? []), r])
+  for (const r of after) {
+    // One pid per host: a snapshot merged from many hosts holds pid 1 once for each.
+    const same = afterByPid.get(r.pid)
+    if (same) same.push(r)
+    else afterByPid.set(r.pid, [r])
+  }
+
   const matched = new Set<T>()
   const exited: T[] = []
   for (const r of before) {
