@@ -11,7 +11,7 @@
 
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -202,8 +202,11 @@ describe('the fast path runs exactly as oclif does', function () {
       const results = await Promise.all(
         halves.map(async (lines, i) => {
           writeFileSync(path.join(dir, `lines-${i}.json`), JSON.stringify(lines))
-          // In a folder of its own: command lines write files (spawn --report-file x).
-          const run = await runNode([DRIVER, path.join(dir, `lines-${i}.json`), path.join(dir, `results-${i}.json`)], dir, {
+          // Each driver in a folder of its own: command lines write files (spawn --report-file x)
+          // that others read (--pidfile x), and two drivers sharing one would race.
+          const cwd = path.join(dir, `cwd-${i}`)
+          mkdirSync(cwd)
+          const run = await runNode([DRIVER, path.join(dir, `lines-${i}.json`), path.join(dir, `results-${i}.json`)], cwd, {
             PROC_PASSWD: FIXTURE_PASSWD,
             PROC_PROCFS: FIXTURE_PROCFS,
           })
