@@ -19,7 +19,8 @@ function wrap(source) {
 
 /** Compile and run dist/fast.cjs with this cache (or none); its exports, and the script (to build a cache from). */
 function loadFast(cachedData) {
-  const script = new vm.Script(wrap(readFileSync(FAST, 'utf8')), {cachedData, filename: FAST})
+  // The build keeps the bundle ASCII: decoding it as latin1 takes half the time utf8 does.
+  const script = new vm.Script(wrap(readFileSync(FAST).toString('latin1')), {cachedData, filename: FAST})
   const module = {exports: {}}
   script.runInThisContext()(module.exports, createRequire(FAST), module, FAST, path.dirname(FAST), (specifier) => import(specifier))
   return {exports: module.exports, script}

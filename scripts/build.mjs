@@ -57,4 +57,7 @@ const oclif = Object.keys(fastCjs.metafile.inputs).find((i) => i.includes('node_
 if (oclif) throw new Error(`the fast path loads oclif: dist/fast.cjs holds ${oclif}`)
 const text = fastCjs.outputFiles[0].text.replaceAll(/\bimport\((["'][^"']+["'])\)/g, '__procImport($1)')
 if (/\bimport\(/.test(text)) throw new Error('dist/fast.cjs: an import() the launcher does not route')
+// bin/launch.js reads it as latin1.
+const wide = /[^\0-\x7f]/.exec(text)
+if (wide) throw new Error(`dist/fast.cjs must be ASCII: ${JSON.stringify(text.slice(wide.index - 40, wide.index + 40))}`)
 writeFileSync('dist/fast.cjs', text)

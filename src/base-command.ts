@@ -8,7 +8,7 @@ import {prepareArgv, oneLine, unguardFlags} from './cli/argv.js'
 import {exitCodesOf, reportError, runAction} from './cli/context.js'
 import type {Action, CommandSpec, FlagSpec, Parsed} from './cli/spec.js'
 import {ProcError, UsageError} from './core/errors.js'
-import {guardOutput} from './output/stdio.js'
+import {guardOutput, guardStreams} from './output/stdio.js'
 
 /** oclif's flag for a spec. Every repeatable flag takes one value per occurrence (non-greedy). */
 function oclifFlag(f: FlagSpec) {
@@ -66,6 +66,7 @@ export abstract class ProcCommand extends Command {
   override async init(): Promise<void> {
     await super.init()
     guardOutput(this.id ?? '', exitCodesOf(this.commandSpec).output)
+    guardStreams()
   }
 
   async run(): Promise<void> {

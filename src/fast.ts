@@ -9,6 +9,7 @@ import {prepareArgv} from './cli/argv.js'
 import {runAction} from './cli/context.js'
 import {fastParse} from './cli/parse.js'
 import type {CommandModule} from './cli/spec.js'
+import {writeErr} from './output/stdio.js'
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   diff: () => import('./cli/diff.js'),
@@ -50,6 +51,6 @@ export function cannotStart(error: Error & {code?: string; oclif?: {exit?: numbe
   }
 
   const why = error?.code === 'EMFILE' ? 'too many open files (raise ulimit -n)' : (error?.code ?? error?.message ?? String(error))
-  process.stderr.write(`proc: cannot start: ${String(why).split('\n')[0]}\n`)
+  writeErr(`proc: cannot start: ${String(why).split('\n')[0]}\n`)
   process.exitCode = 3
 }

@@ -15,7 +15,7 @@ import {type Format, ndjsonLine, render, type RenderOptions} from '../output/ren
 import {type Field, NAMESPACES, type ProcessInfo} from '../core/process-info.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {escapeControl} from '../output/escape.js'
-import {guardOutput, useColor, writeErr, writeOut} from '../output/stdio.js'
+import {guardOutput, isTerminal, terminalColumns, useColor, writeErr, writeOut} from '../output/stdio.js'
 import {watch} from '../core/watch.js'
 // Watch events carry `change`, like diff records.
 import '../columns/diff.js'
@@ -174,7 +174,7 @@ export class Context {
   async targetSpec(argv: string[], selection: Selection, what: string): Promise<TargetSpec> {
     const wantStdin = argv.includes('-')
     const pids = argv.filter((a) => a !== '-').map((a) => parsePid(a, 'pid argument'))
-    const readInput = wantStdin || (pids.length === 0 && !selection.active && !process.stdin.isTTY)
+    const readInput = wantStdin || (pids.length === 0 && !selection.active && !isTerminal(0))
     if (!readInput && pids.length === 0 && !selection.active) {
       throw new UsageError(`nothing to ${what}: give PIDs, selectors or --where, or records on stdin`)
     }
@@ -225,7 +225,7 @@ export class Context {
 
   /** How to render for this stdout: colour and width only on a TTY. */
   renderOptions(plan: OutputPlan): RenderOptions {
-    const tty = Boolean(process.stdout.isTTY)
+    const tty = isTerminal(1)
     return {
       color: useColor(tty),
       columns: plan.columns,
@@ -233,7 +233,7 @@ export class Context {
       format: plan.format,
       header: plan.header,
       project: plan.explicitColumns,
-      width: tty && !plan.wide ? process.stdout.columns : undefined,
+      width: plan.wide ? undefined : terminalColumns(),
     }
   }
 
@@ -258,7 +258,7 @@ export class Context {
     const onSignal = () => stop.abort()
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
-    const screen = plan.format === 'table' && Boolean(process.stdout.isTTY)
+    const screen = plan.format === 'table' && isTerminal(1)
     const columns = {columns: plan.columns, project: plan.explicitColumns}
     if (screen) this.write('\u001B[?1049h')
     try {

@@ -1,6 +1,6 @@
 import {writeFileSync} from 'node:fs'
 
-import {writeErr} from '../output/stdio.js'
+import {isTerminal, writeErr} from '../output/stdio.js'
 import {spawnColumns} from '../columns/spawn.js'
 import {UsageError} from '../core/errors.js'
 import {checkedBy, type KillRecord, killWithConvergence} from '../core/kill.js'
@@ -98,7 +98,7 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
         argv: command,
         cwd: flags.cwd,
         env,
-        interactive: Boolean(process.stdin.isTTY),
+        interactive: isTerminal(0),
         killAfterMs,
         onWatchdog: (d) => (dog = d),
         probes: procfs && procfsProbes(procfs),

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
-import {userInfo} from 'node:os'
 
+import {builtin} from './builtin.js'
 import {parsePasswd} from './sources/procfs/parse.js'
 
 /**
@@ -18,8 +18,11 @@ export function userNames(passwdPath = '/etc/passwd'): (uid: number) => string {
       }
 
       try {
-        const me = userInfo()
-        if (!users.has(me.uid)) users.set(me.uid, me.username)
+        // Our own name even without a passwd entry (NSS: LDAP, systemd-homed), as ps shows it.
+        if (!users.has(process.getuid?.() ?? -1)) {
+          const me = builtin<typeof import('node:os')>('node:os').userInfo()
+          users.set(me.uid, me.username)
+        }
       } catch {
         // no passwd entry for ourselves: numbers it is
       }

@@ -1,4 +1,6 @@
-import {type ChildProcess, spawn} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
+
+import {builtin} from './builtin.js'
 
 /** A watchdog started by `startWatchdog`: call `stop()` on a normal end so it never runs. */
 export interface Watchdog {
@@ -16,6 +18,7 @@ export interface Watchdog {
 export function startWatchdog(script: string): Watchdog | undefined {
   let dog: ChildProcess
   try {
+    const {spawn} = builtin<typeof import('node:child_process')>('node:child_process')
     dog = spawn('/bin/sh', ['-c', `read _ ; ${script}`], {detached: true, stdio: ['pipe', 'ignore', 'ignore']})
   } catch {
     return undefined

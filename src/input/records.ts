@@ -92,7 +92,7 @@ function parseJsonText(text: string, where: string): unknown {
 }
 
 /** Branches `proc tree` draws before a command (Unicode or ASCII glyphs). */
-const TREE_BRANCH = /^(?:[│|] {2}| {3})*(?:[├└]─|[|`\\]-) /u
+const TREE_BRANCH = /^(?:[\u2502|] {2}| {3})*(?:[\u251C\u2514]\u2500|[|`\\]-) /
 
 function parseTable(lines: string[]): InputRecord[] {
   const header = lines[0]

@@ -22,6 +22,7 @@ function spyIo(fail: Record<string, NodeJS.ErrnoException['code']> = {}) {
       const code = pick(p)
       return code ? classifyErrno(code) : systemIo.read(p)
     },
+    owner: (p) => systemIo.owner(p),
     readdir: (p) => systemIo.readdir(p),
     readlink(p) {
       paths.push(p)

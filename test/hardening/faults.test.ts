@@ -9,6 +9,8 @@ const FILES = ['stat', 'cmdline', 'status', 'exe'] as const
 const ERRNOS = ['ENOENT', 'ESRCH', 'EACCES', 'EIO'] as const
 const FIELDS_OF: Record<(typeof FILES)[number], Field[]> = {cmdline: ['argv', 'command'], exe: ['exe'], stat: [], status: ['uid', 'gid', 'user']}
 const ALL = new Set<Field>(FIELDS)
+/** Which records are kernel threads, whose cmdline, status and exe are never read. */
+const KTHREADS = new Set(new ProcfsSource({passwd: FIXTURE_PASSWD, root: FIXTURE_PROCFS}).listSync(new Set<Field>(['kernelThread'])).filter((r) => r.kernelThread).map((r) => r.pid))
 
 /** An io that fails one file of one process with one errno, on its nth read only. */
 function faulty(pid: number, file: string, errno: string, nth: number): ProcfsIo {
@@ -16,6 +18,7 @@ function faulty(pid: number, file: string, errno: string, nth: number): ProcfsIo
   const hit = (p: string) => p.endsWith(`/${pid}/${file}`) && ++reads === nth
   return {
     read: (p) => (hit(p) ? classifyErrno(errno) : systemIo.read(p)),
+    owner: (p) => systemIo.owner(p),
     readdir: (p) => systemIo.readdir(p),
     readlink: (p) => (hit(p) ? classifyErrno(errno) : systemIo.readlink(p)),
   }
@@ -38,11 +41,14 @@ describe('faults injected at each read of the fixture tree', () => {
           }
 
           assert.ok(got, `${pid} dropped for a failed ${file}`)
-          for (const f of FIELDS_OF[file]) assert.equal(got[f], null, `${pid}.${f}`)
-          // Everything else is what the clean read gave: nothing is borrowed from another process.
           const want = byPid.get(pid)!
+          // A kernel thread's cmdline, status and exe are not read (it has no memory map; its ids
+          // are its directory's owner): a fault there changes nothing.
+          const lost = KTHREADS.has(pid) ? [] : FIELDS_OF[file]
+          for (const f of lost) assert.equal(got[f], null, `${pid}.${f}`)
+          // Everything else is what the clean read gave: nothing is borrowed from another process.
           for (const f of FIELDS) {
-            if (FIELDS_OF[file].includes(f) || f === 'startTime' || f === 'elapsedMs' || f === 'cpuPercent') continue
+            if (lost.includes(f) || f === 'startTime' || f === 'elapsedMs' || f === 'cpuPercent') continue
             if (file === 'cmdline' && f === 'name') continue
             assert.deepEqual(got[f], want[f as keyof ProcessInfo], `${pid}.${f}`)
           }
@@ -61,11 +67,36 @@ describe('faults injected at each read of the fixture tree', () => {
         let stats = 0
         const io: ProcfsIo = {
           read: (p) => (p.endsWith(`/100/${file}`) || (p.endsWith('/100/stat') && ++stats > 1) ? classifyErrno(errno) : systemIo.read(p)),
+          owner: (p) => systemIo.owner(p),
           readdir: (p) => systemIo.readdir(p),
           readlink: (p) => (p.endsWith(`/100/${file}`) ? classifyErrno(errno) : systemIo.readlink(p)),
         }
         const records = new ProcfsSource({io, passwd: FIXTURE_PASSWD, root: FIXTURE_PROCFS}).listSync(ALL)
         assert.ok(!records.some((r) => r.pid === 100), `${errno} on ${file}`)
+      }
+    }
+  })
+
+  it("a kernel thread's ids come from its directory: a failed stat(2) of it nulls them, a vanished one drops it", () => {
+    const kthreads = clean.filter((r) => KTHREADS.has(r.pid))
+    assert.ok(kthreads.length > 0)
+    for (const errno of ERRNOS) {
+      const gone = errno === 'ENOENT' || errno === 'ESRCH'
+      for (const k of kthreads) {
+        let stats = 0
+        const io: ProcfsIo = {
+          ...systemIo,
+          owner: (p) => (p.endsWith(`/${k.pid}`) ? classifyErrno(errno) : systemIo.owner(p)),
+          // Gone for good when the errno says so: the check after the failure finds no stat either.
+          read: (p) => (gone && p.endsWith(`/${k.pid}/stat`) && ++stats > 1 ? classifyErrno(errno) : systemIo.read(p)),
+        }
+        const got = new ProcfsSource({io, passwd: FIXTURE_PASSWD, root: FIXTURE_PROCFS}).listSync(ALL).find((r) => r.pid === k.pid)
+        if (gone) {
+          assert.equal(got, undefined, `${errno}: ${k.pid}`)
+        } else {
+          assert.ok(got, `${errno}: ${k.pid}`)
+          for (const f of ['uid', 'gid', 'user'] as const) assert.equal(got[f], null, `${errno}: ${k.pid}.${f}`)
+        }
       }
     }
   })

@@ -1,4 +1,4 @@
-import {hostname} from 'node:os'
+import {builtin} from '../builtin.js'
 
 import {emptyRecord, type Machine, type ProcessInfo} from '../process-info.js'
 import {userNames} from '../users.js'
@@ -59,7 +59,7 @@ export class PsListSource implements ProcessSource {
 
   /** ps-list knows no boot id: records are told apart from another machine's by host alone. */
   machine(): Machine {
-    return {bootId: null, host: hostname() || null}
+    return {bootId: null, host: builtin<typeof import('node:os')>('node:os').hostname() || null}
   }
 
   async list(options: ListOptions): Promise<ProcessInfo[]> {

@@ -1,6 +1,6 @@
-import {hostname} from 'node:os'
 import path from 'node:path'
 
+import {builtin} from '../../builtin.js'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
@@ -282,8 +282,15 @@ export class ProcfsSource implements ProcessSource {
       return null
     }
 
-    // comm is cut to 15 bytes; a longer name is recovered from argv[0], as psutil does.
-    if (ctx.wantCmdline || (ctx.wantName && Buffer.byteLength(stat.name) >= 15)) {
+    // A kernel thread has no memory map: no command line, no executable and no VmRSS (stat's 0
+    // stands). Most of a small machine's processes are kernel threads: skipping the files that
+    // say nothing of them halves what a listing reads there.
+    const kthread = (stat.flags & PF_KTHREAD) !== 0
+    if (kthread && ctx.wantCmdline) {
+      r.argv = []
+      r.command = `[${stat.name}]`
+    } else if (!kthread && (ctx.wantCmdline || (ctx.wantName && Buffer.byteLength(stat.name) >= 15))) {
+      // comm is cut to 15 bytes; a longer name is recovered from argv[0], as psutil does.
       const buf = this.io.read(dir + '/cmdline')
       if (isFailure(buf)) {
         note(buf)
@@ -299,7 +306,18 @@ export class ProcfsSource implements ProcessSource {
     }
 
     let extra: StatusExtra | undefined
-    if (ctx.wantStatus) {
+    if (kthread && ctx.statusExtra.length === 0 && ctx.wantStatus) {
+      // Its ids: the owner of /proc/PID, which the kernel gives the ids status shows (root, as
+      // kthreadd's), in one stat(2).
+      const owner = this.io.owner(dir)
+      if (isFailure(owner)) {
+        note(owner)
+      } else {
+        r.uid = owner.uid
+        r.gid = owner.gid
+        if (ctx.wantUser) r.user = this.userName(owner.uid)
+      }
+    } else if (ctx.wantStatus) {
       const read = this.io.read(dir + '/status')
       const buf = isFailure(read) ? note(read) : read
       const ids = buf === null ? undefined : parseStatusIds(buf)
@@ -325,7 +343,9 @@ export class ProcfsSource implements ProcessSource {
       else r[f as 'priority'] = stat[f as 'priority'] ?? null
     }
 
-    if (ctx.wantExe) {
+    if (ctx.wantExe && kthread) {
+      r.exe = null
+    } else if (ctx.wantExe) {
       const exe = this.io.readlink(dir + '/exe')
       r.exe = isFailure(exe) ? note(exe) : exe
     }
@@ -451,7 +471,7 @@ export class ProcfsSource implements ProcessSource {
   /** /proc/sys/kernel/hostname of this root; gethostname(2) where the file cannot be read. */
   private host(): string | null {
     const text = this.readText('sys/kernel/hostname')
-    return isFailure(text) ? hostname() || null : text.trim() || null
+    return isFailure(text) ? builtin<typeof import('node:os')>('node:os').hostname() || null : text.trim() || null
   }
 
   private bootId(): string | null {

@@ -1,4 +1,4 @@
-import {closeSync, openSync, readdirSync, readlinkSync, readSync} from 'node:fs'
+import {closeSync, openSync, readdirSync, readlinkSync, readSync, statSync} from 'node:fs'
 
 /**
  * The one place that touches /proc and turns errno into meaning.
@@ -42,6 +42,8 @@ export interface ProcfsIo {
   read(path: string): Buffer | Failure
   readlink(path: string): string | Failure
   readdir(path: string): string[] | Failure
+  /** The owner of a file or directory: one stat(2), no open, read and close. */
+  owner(path: string): {gid: number; uid: number} | Failure
 }
 
 let buffer = Buffer.allocUnsafe(64 * 1024)
@@ -83,4 +85,5 @@ export const systemIo: ProcfsIo = {
   read: (path) => attempt(() => readIntoBuffer(path)),
   readdir: (path) => attempt(() => readdirSync(path)),
   readlink: (path) => attempt(() => readlinkSync(path)),
+  owner: (path) => attempt(() => statSync(path)),
 }

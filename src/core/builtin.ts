@@ -1,0 +1,11 @@
+import {createRequire} from 'node:module'
+
+/**
+ * A Node builtin module, loaded the first time it is needed rather than at start-up: node:os
+ * costs 0.13 ms and node:child_process 2 ms of a start that may never use them (bench/RESULTS.md).
+ * process.getBuiltinModule is Node 20.16 and later; before it, a require does the same.
+ */
+export function builtin<T>(id: 'node:child_process' | 'node:os'): T {
+  const get = (process as {getBuiltinModule?: (id: string) => unknown}).getBuiltinModule
+  return (get ? get(id) : createRequire('/')(id)) as T
+}
