@@ -5,6 +5,9 @@ import type {ProcfsSource} from './sources/procfs/index.js'
 import {ProcessTree} from './tree.js'
 import {type Clock, pollUntil, realClock} from './wait.js'
 
+/** What a look for leftovers reads of every process. */
+const CANDIDATE_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'ppid', 'pgid', 'sid', 'state', 'startTicks', 'kernelThread'])
+
 /** How a leak was found, strongest first. */
 export const LEAK_METHODS = ['cgroup', 'env', 'session', 'sampled'] as const
 export type LeakMethod = (typeof LEAK_METHODS)[number]
@@ -35,6 +38,8 @@ export class LeakTracker {
    */
   private sessionPinned = false
   private timer: NodeJS.Timeout | undefined
+  /** The listing taken as the child exited, for the first look for leftovers. */
+  private atExit: ProcessInfo[] | undefined
 
   constructor(
     private readonly source: ProcfsSource,
@@ -97,7 +102,9 @@ export class LeakTracker {
     if (this.timer) clearTimeout(this.timer)
     if (this.detached && this.childPid !== undefined) {
       const id = this.childPid
-      const listing = this.source.listSync(new Set<Field>(['pid', 'pgid', 'sid', 'state']))
+      // Also the first look for leftovers (find), which comes next: one listing serves both.
+      const listing = this.source.listSync(CANDIDATE_FIELDS)
+      this.atExit = listing
       this.sessionPinned = listing.some((r) => r.pid !== id && r.state !== 'Z' && (r.sid === id || r.pgid === id))
     }
   }
@@ -147,12 +154,14 @@ export class LeakTracker {
       if (!exclude.has(pid) && !found.has(pid)) found.set(pid, method)
     }
 
-    const listing = this.source.listSync(new Set<Field>(['pid', 'ppid', 'pgid', 'sid', 'state', 'startTicks']))
+    const listing = this.atExit ?? this.source.listSync(CANDIDATE_FIELDS)
+    this.atExit = undefined
     const alive = listing.filter((r) => r.state !== 'Z')
     // Read after the listing, the group is exact: a child forked since the listing is in it too.
     const zombies = new Set(listing.filter((r) => r.state === 'Z').map((r) => r.pid))
     for (const pid of this.cgroup?.members() ?? []) if (!zombies.has(pid)) add(pid, 'cgroup')
-    if (this.useCookie) for (const r of alive) if (!found.has(r.pid) && this.source.hasEnv(r.pid, this.cookie)) add(r.pid, 'env')
+    // A kernel thread has no environment.
+    if (this.useCookie) for (const r of alive) if (!r.kernelThread && !found.has(r.pid) && this.source.hasEnv(r.pid, this.cookie)) add(r.pid, 'env')
     if (this.detached && this.childPid !== undefined && this.sessionPinned) {
       // The id is the child's only while no other process holds the pid.
       const holder = this.source.probe(this.childPid)

@@ -301,7 +301,10 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
       tracker?.started(started.pid!, !options.interactive)
       if (probes) {
         sampleRss()
-        sampleTree()
+        // A cgroup that counts the run's memory.peak (the end takes it) makes a listing of every
+        // process per tree sample redundant. The first sample waits: at once, the tree is the
+        // child alone, whose own peak is sampled anyway.
+        if (tracker?.memoryPeak() === undefined) later(sampleTree, treeDelay)
       }
       if (options.timeoutMs !== undefined) longTimeout(timedOut, options.timeoutMs, (t) => timers.push(t))
     })
@@ -320,9 +323,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     if (!running || started.pid === undefined) return
     const rss = probes!.peakRss(started.pid)
     if (rss !== undefined) record.maxRssBytes = Math.max(record.maxRssBytes ?? 0, rss)
-    const timer = setTimeout(sampleRss, delay)
-    timer.unref()
-    timers.push(timer)
+    later(sampleRss, delay)
     delay = Math.min(delay * 2, 50)
   }
 
@@ -336,10 +337,15 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
       record.runPeakRssSource = 'sampled'
     }
 
-    const timer = setTimeout(sampleTree, treeDelay)
+    treeDelay = Math.min(treeDelay * 2, 200)
+    later(sampleTree, treeDelay)
+  }
+
+  /** A sample after ms, which never keeps proc alive. */
+  function later(sample: () => void, ms: number) {
+    const timer = setTimeout(sample, ms)
     timer.unref()
     timers.push(timer)
-    treeDelay = Math.min(treeDelay * 2, 200)
   }
 
   await exited
