@@ -85,19 +85,11 @@ const pause = new Int32Array(new SharedArrayBuffer(4))
  * a blocking write would wait.
  */
 function writeAll(fd: number, text: string): void {
-  let bytes: Buffer | undefined
+  const bytes = Buffer.from(text)
   let at = 0
-  for (;;) {
+  while (at < bytes.length) {
     try {
-      if (bytes) {
-        at += writeSync(fd, bytes, at)
-        if (at >= bytes.length) return
-      } else {
-        const n = writeSync(fd, text)
-        if (n === Buffer.byteLength(text)) return
-        bytes = Buffer.from(text)
-        at = n
-      }
+      at += writeSync(fd, bytes, at)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error
       Atomics.wait(pause, 0, 0, 2)
