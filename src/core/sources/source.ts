@@ -47,4 +47,6 @@ export interface ProcessSource {
   threadsOf?(pid: number): Array<{name: string; tid: number}>
   /** Read one process's fields (procfs only). */
   readOne?(pid: number, fields: ReadonlySet<Field>): ProcessInfo | undefined
+  /** These pids as a listing shows them (no threads, nothing gone): what list() gives of them, without reading every process. */
+  readSome?(pids: Iterable<number>, fields: ReadonlySet<Field>): ProcessInfo[]
 }

@@ -5,7 +5,7 @@ import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
-import {containerOf, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseUptime, ttyName} from './parse.js'
+import {containerOf, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
 import type {StatFields, StatusExtra} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
@@ -187,6 +187,26 @@ export class ProcfsSource implements ProcessSource {
   /** Read one process; undefined when it does not exist (or vanished while being read). */
   readOne(pid: number, fields: ReadonlySet<Field>): ProcessInfo | undefined {
     return this.readProcess(String(pid), this.context(fields))
+  }
+
+  /**
+   * Read these processes, as a listing would show them: a thread's id, which /proc also answers
+   * for though it lists only processes, gives no record, nor does a pid that is gone or hidden.
+   */
+  readSome(pids: Iterable<number>, fields: ReadonlySet<Field>): ProcessInfo[] {
+    const ctx = this.context(fields)
+    const out: ProcessInfo[] = []
+    for (const pid of new Set(pids)) {
+      if (!Number.isSafeInteger(pid) || pid <= 0) continue
+      // Left out only when status says so: where it cannot be read, the reading below decides.
+      const status = this.io.read(`${this.root}/${pid}/status`)
+      const tgid = isFailure(status) ? undefined : parseTgid(status)
+      if (tgid !== undefined && tgid !== pid) continue
+      const r = this.readProcess(String(pid), ctx)
+      if (r) out.push(r)
+    }
+
+    return out
   }
 
   /** The host name (the UTS name /proc shows, as hostname(1)) and the boot id. */

@@ -128,6 +128,11 @@ export function parseStatusIds(status: Buffer | string): StatusIds | undefined {
   return {gid, uid}
 }
 
+/** The thread group (the process) a /proc/ID entry belongs to: ID itself for a process, another for a thread. */
+export function parseTgid(status: Buffer): number | undefined {
+  return statusNumber(status, TGID)
+}
+
 /** The real and saved ids, supplementary groups, context switches and locked memory of status. */
 export interface StatusExtra {
   ruid: number | null
@@ -158,6 +163,7 @@ const VOLUNTARY = Buffer.from('\nvoluntary_ctxt_switches:')
 const NONVOLUNTARY = Buffer.from('\nnonvoluntary_ctxt_switches:')
 const VM_LCK = Buffer.from('\nVmLck:')
 const UID = Buffer.from('\nUid:')
+const TGID = Buffer.from('\nTgid:')
 const GID = Buffer.from('\nGid:')
 const VM_RSS = Buffer.from('\nVmRSS:')
 const VM_HWM = Buffer.from('\nVmHWM:')
