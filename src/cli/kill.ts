@@ -9,7 +9,7 @@ import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {listSignals, parseLadder, parseSignal, signalShorthands, simpleLadder} from '../core/signals.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
-import {killSnapshot, planKill} from '../core/targets.js'
+import {planKill, targetSnapshot} from '../core/targets.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import {optionalDuration} from '../core/units.js'
 import {outputFlags, selectorFlags, sourceFlags} from './flags.js'
@@ -103,7 +103,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
   const fields = neededFields({columns: plan.columns, fullRecords: false, selection, sort: []})
   for (const f of ['pgid', 'state', 'name', 'command', 'user'] as const) fields.add(f)
-  const snapshot = await killSnapshot(source, targets, fields, {group: flags.group, tree: flags.tree})
+  const snapshot = await targetSnapshot(source, targets, fields, {group: flags.group, tree: flags.tree})
   const {guarded, matched, records} = planKill(snapshot, targets, {
     dryRun: flags['dry-run'],
     exists: (pid) => source.exists(pid),

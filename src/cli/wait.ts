@@ -6,7 +6,7 @@ import {CheckFailed, ProcError, UsageError} from '../core/errors.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
-import {ancestorPids, resolveTargets} from '../core/targets.js'
+import {ancestorPids, resolveTargets, targetSnapshot} from '../core/targets.js'
 import {parseTimeLimit} from '../core/units.js'
 import {waitForExit, waitForStart, type WaitRecord} from '../core/wait.js'
 import {outputFlags, selectorFlags, sourceFlags} from './flags.js'
@@ -88,7 +88,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   const targets = await ctx.targetSpec(argv as string[], selection, 'wait for')
   const fields = neededFields({columns: [], fullRecords: false, selection, sort: []})
   for (const f of ['state', 'name', 'command'] as const) fields.add(f)
-  const snapshot = await source.list({fields})
+  const snapshot = await targetSnapshot(source, targets, fields)
   const exists = (pid: number) => source.exists(pid)
   const resolved = resolveTargets(snapshot, targets, {exclude: ancestorPids(snapshot), exists, here: source.machine()})
   const records: WaitRecord[] = resolved.map((t) => ({

@@ -134,16 +134,16 @@ export interface KillPlan {
 }
 
 /**
- * The processes planKill must see. Named targets (pids, records on stdin) without --tree or
- * --group need only themselves and proc's own line of ancestors (the guard): read one by one,
- * `proc kill PID` costs the same on a host of 5,000 processes as on one of 50. A selection alone,
- * --tree and --group can reach any process, and read them all.
+ * The processes resolveTargets and planKill must see. Named targets (pids, records on stdin)
+ * without --tree or --group need only themselves and proc's own line of ancestors (the guard):
+ * read one by one, `proc kill PID` and `proc wait PID` cost the same on a host of 5,000 processes
+ * as on one of 50. A selection alone, --tree and --group can reach any process, and read them all.
  */
-export async function killSnapshot(
+export async function targetSnapshot(
   source: ProcessSource,
   spec: TargetSpec,
   fields: ReadonlySet<Field>,
-  options: {group: boolean; tree: boolean},
+  options: {group?: boolean; tree?: boolean} = {},
   self = process.pid,
 ): Promise<ProcessInfo[]> {
   const named = spec.pids.length > 0 || spec.input !== undefined

@@ -6,7 +6,7 @@ import {runCli} from '../helpers/cli.js'
 import {isAlive, startProcess, startSleeper} from '../helpers/processes.js'
 
 // Named targets (pids, stdin records) are read one by one instead of from a listing of every
-// process (killSnapshot): the answers must be the ones a full listing gave.
+// process (targetSnapshot): the answers must be the ones a full listing gave.
 describe('kill of named pids, read without listing every process', () => {
   it("a thread's id names no process: nothing is sent, and the process lives", async function () {
     // Node's own threads (V8's workers, libuv's pool) give a sleeper with other tids.
