@@ -60,4 +60,5 @@ if (/\bimport\(/.test(text)) throw new Error('dist/fast.cjs: an import() the lau
 // bin/launch.js reads it as latin1.
 const wide = /[^\0-\x7f]/.exec(text)
 if (wide) throw new Error(`dist/fast.cjs must be ASCII: ${JSON.stringify(text.slice(wide.index - 40, wide.index + 40))}`)
-writeFileSync('dist/fast.cjs', text)
+// Inside the module wrapper bin/launch.js calls; `__procImport` is the launcher's import().
+writeFileSync('dist/fast.cjs', `(function (exports, require, module, __filename, __dirname, __procImport) {${text}\n})`)
