@@ -147,21 +147,12 @@ export async function targetSnapshot(
   self = process.pid,
 ): Promise<ProcessInfo[]> {
   const named = spec.pids.length > 0 || spec.input !== undefined
-  if (!named || options.group || options.tree || !source.readSome) return source.list({fields})
-  const want = new Set<Field>([...fields, 'ppid'])
-  const snapshot: ProcessInfo[] = []
-  const seen = new Set<number>()
+  if (!named || options.group || options.tree || !source.readSome || !source.lineage) return source.list({fields})
   // proc, its parent, and up to init: the chain ancestorPids walks in a full listing.
-  for (let pid: number | null = self; pid !== null && pid > 0 && !seen.has(pid); ) {
-    seen.add(pid)
-    const [r] = source.readSome([pid], want)
-    if (!r) break
-    snapshot.push(r)
-    pid = r.ppid
-  }
-
-  const targets = [...spec.pids, ...(spec.input ?? []).map((r) => r.pid)].filter((pid) => !seen.has(pid))
-  snapshot.push(...source.readSome(targets, want))
+  const snapshot = source.lineage(self, fields)
+  const have = new Set(snapshot.map((r) => r.pid))
+  const targets = [...spec.pids, ...(spec.input ?? []).map((r) => r.pid)].filter((pid) => !have.has(pid))
+  snapshot.push(...source.readSome(targets, fields))
   return snapshot
 }
 

@@ -174,6 +174,33 @@ describe('procfs source on a fixture tree', () => {
   })
 })
 
+describe('procfs source, reading some pids as a listing shows them', () => {
+  const listed = new Map(source().listSync(ALL).map((r) => [r.pid, r]))
+  const same = (r: {pid: number}) => {
+    const {cpuPercent: _c, elapsedMs: _e, ...rest} = r as Record<string, unknown>
+    return rest
+  }
+
+  it('readSome gives what the listing gives of those pids, and nothing for gone or invalid ones', () => {
+    const got = source().readSome([105, 101, 101, 103, 99_999, 0, -1], ALL)
+    assert.deepEqual(got.map((r) => r.pid), [105, 101])
+    for (const r of got) assert.deepEqual(same(r), same(listed.get(r.pid)!))
+  })
+
+  it("readSome leaves out an id whose status names another thread group (a thread's tid)", () => {
+    const io: ProcfsIo = {
+      ...systemIo,
+      read: (p) => (p.endsWith('/101/status') ? Buffer.from('Name:\tx\nTgid:\t104\nPid:\t101\n') : systemIo.read(p)),
+    }
+    assert.deepEqual(source(io).readSome([101, 104], ALL).map((r) => r.pid), [104])
+  })
+
+  it('lineage walks ppid up to init', () => {
+    assert.deepEqual(source().lineage(102, ALL).map((r) => r.pid), [102, 100, 1])
+    assert.deepEqual(source().lineage(99_999, ALL), [])
+  })
+})
+
 describe('procfs source on the live /proc', () => {
   it('reads this process correctly', () => {
     const me = new ProcfsSource().readOne(process.pid, ALL)!

@@ -49,4 +49,6 @@ export interface ProcessSource {
   readOne?(pid: number, fields: ReadonlySet<Field>): ProcessInfo | undefined
   /** These pids as a listing shows them (no threads, nothing gone): what list() gives of them, without reading every process. */
   readSome?(pids: Iterable<number>, fields: ReadonlySet<Field>): ProcessInfo[]
+  /** A process and its ancestors (ppid read too), as a listing shows them, up to init or the first one gone. */
+  lineage?(pid: number, fields: ReadonlySet<Field>): ProcessInfo[]
 }

@@ -197,16 +197,36 @@ export class ProcfsSource implements ProcessSource {
     const ctx = this.context(fields)
     const out: ProcessInfo[] = []
     for (const pid of new Set(pids)) {
-      if (!Number.isSafeInteger(pid) || pid <= 0) continue
-      // Left out only when status says so: where it cannot be read, the reading below decides.
-      const status = this.io.read(`${this.root}/${pid}/status`)
-      const tgid = isFailure(status) ? undefined : parseTgid(status)
-      if (tgid !== undefined && tgid !== pid) continue
-      const r = this.readProcess(String(pid), ctx)
+      const r = this.readListed(pid, ctx)
       if (r) out.push(r)
     }
 
     return out
+  }
+
+  /** A process and its ancestors, parent after child, up to the first one gone (or init). */
+  lineage(pid: number, fields: ReadonlySet<Field>): ProcessInfo[] {
+    const ctx = this.context(new Set<Field>([...fields, 'ppid']))
+    const out: ProcessInfo[] = []
+    const seen = new Set<number>()
+    for (let at: number | null = pid; at !== null && !seen.has(at); ) {
+      seen.add(at)
+      const r = this.readListed(at, ctx)
+      if (!r) break
+      out.push(r)
+      at = r.ppid
+    }
+
+    return out
+  }
+
+  /** One pid as a listing shows it: none for a thread's id (status's Tgid is another) or a gone pid. */
+  private readListed(pid: number, ctx: ReturnType<ProcfsSource['context']>): ProcessInfo | undefined {
+    if (!Number.isSafeInteger(pid) || pid <= 0) return undefined
+    // Left out only when status says so: where it cannot be read, readProcess decides.
+    const status = this.io.read(`${this.root}/${pid}/status`)
+    const tgid = isFailure(status) ? undefined : parseTgid(status)
+    return tgid !== undefined && tgid !== pid ? undefined : this.readProcess(String(pid), ctx)
   }
 
   /** The host name (the UTS name /proc shows, as hostname(1)) and the boot id. */
