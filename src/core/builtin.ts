@@ -5,7 +5,9 @@ import {createRequire} from 'node:module'
  * costs 0.13 ms and node:child_process 2 ms of a start that may never use them (bench/RESULTS.md).
  * process.getBuiltinModule is Node 20.16 and later; before it, a require does the same.
  */
-export function builtin<T>(id: 'node:child_process' | 'node:os'): T {
+export function builtin(id: 'node:child_process'): typeof import('node:child_process')
+export function builtin(id: 'node:os'): typeof import('node:os')
+export function builtin(id: string): unknown {
   const get = (process as {getBuiltinModule?: (id: string) => unknown}).getBuiltinModule
-  return (get ? get(id) : createRequire('/')(id)) as T
+  return get ? get(id) : createRequire('/')(id)
 }

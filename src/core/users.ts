@@ -20,7 +20,7 @@ export function userNames(passwdPath = '/etc/passwd'): (uid: number) => string {
       try {
         // Our own name even without a passwd entry (NSS: LDAP, systemd-homed), as ps shows it.
         if (!users.has(process.getuid?.() ?? -1)) {
-          const me = builtin<typeof import('node:os')>('node:os').userInfo()
+          const me = builtin('node:os').userInfo()
           users.set(me.uid, me.username)
         }
       } catch {

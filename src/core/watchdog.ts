@@ -18,7 +18,7 @@ export interface Watchdog {
 export function startWatchdog(script: string): Watchdog | undefined {
   let dog: ChildProcess
   try {
-    const {spawn} = builtin<typeof import('node:child_process')>('node:child_process')
+    const {spawn} = builtin('node:child_process')
     dog = spawn('/bin/sh', ['-c', `read _ ; ${script}`], {detached: true, stdio: ['pipe', 'ignore', 'ignore']})
   } catch {
     return undefined

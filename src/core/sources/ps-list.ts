@@ -59,7 +59,7 @@ export class PsListSource implements ProcessSource {
 
   /** ps-list knows no boot id: records are told apart from another machine's by host alone. */
   machine(): Machine {
-    return {bootId: null, host: builtin<typeof import('node:os')>('node:os').hostname() || null}
+    return {bootId: null, host: builtin('node:os').hostname() || null}
   }
 
   async list(options: ListOptions): Promise<ProcessInfo[]> {

@@ -383,9 +383,7 @@ export class ProcfsSource implements ProcessSource {
       else r[f as 'priority'] = stat[f as 'priority'] ?? null
     }
 
-    if (ctx.wantExe && kthread) {
-      r.exe = null
-    } else if (ctx.wantExe) {
+    if (ctx.wantExe && !kthread) {
       const exe = this.io.readlink(dir + '/exe')
       r.exe = isFailure(exe) ? note(exe) : exe
     }
@@ -511,7 +509,7 @@ export class ProcfsSource implements ProcessSource {
   /** /proc/sys/kernel/hostname of this root; gethostname(2) where the file cannot be read. */
   private host(): string | null {
     const text = this.readText('sys/kernel/hostname')
-    return isFailure(text) ? builtin<typeof import('node:os')>('node:os').hostname() || null : text.trim() || null
+    return isFailure(text) ? builtin('node:os').hostname() || null : text.trim() || null
   }
 
   private bootId(): string | null {
