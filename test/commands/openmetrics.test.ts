@@ -26,7 +26,7 @@ function pythonWithClient(): string | undefined {
 
 /** `promtool check metrics`: the Prometheus text-format parser and its linter. */
 function checkWithPromtool(text: string): void {
-  const r = spawnSync('promtool', ['check', 'metrics'], {encoding: 'utf8', input: text})
+  const r = spawnSync('promtool', ['check', 'metrics'], {encoding: 'utf8', input: text, maxBuffer: 1024 * 1024 * 1024})
   assert.equal(r.status, 0, `promtool check metrics: ${r.stdout}${r.stderr}\n${text}`)
 }
 
@@ -47,7 +47,7 @@ for family in text_string_to_metric_families(sys.stdin.read()):
         out.append({"name": s.name, "labels": s.labels, "value": s.value})
 print(json.dumps(out))
 `
-  return JSON.parse(execFileSync(python, ['-c', script], {encoding: 'utf8', input: text}))
+  return JSON.parse(execFileSync(python, ['-c', script], {encoding: 'utf8', input: text, maxBuffer: 1024 * 1024 * 1024}))
 }
 
 /** No series twice: neither parser above catches a duplicate. */

@@ -219,5 +219,22 @@ describe('output that cannot be turned against its reader', function () {
       const widths = new Set(lines.map((l) => stringWidth(l)))
       assert.equal(widths.size, 1, text)
     })
+
+    it('box-drawing characters (the tree\'s branches) count one cell each, as string-width counts them', async () => {
+      const {default: stringWidth} = await import('string-width')
+      // The table takes U+2500-U+257F as one cell a character without loading string-width.
+      for (let c = 0x25_00; c <= 0x25_7f; c++) assert.equal(stringWidth(String.fromCodePoint(c)), 1, c.toString(16))
+      const columns = [getColumn('name'), getColumn('pid')]
+      const branches = [
+        {name: '\u251C\u2500 a', pid: 1},
+        {name: '\u2502  \u2514\u2500 bb', pid: 22},
+      ]
+      // Branches alone (no string-width), and with a wide character among them (string-width).
+      for (const records of [branches, [...branches, {name: '\u2514\u2500 \u6F22x', pid: 333}]]) {
+        const text = await renderTable(records, {color: false, columns, format: 'table', header: true, project: true})
+        const lines = text.trimEnd().split('\n')
+        assert.equal(new Set(lines.map((l) => stringWidth(l))).size, 1, text)
+      }
+    })
   })
 })
