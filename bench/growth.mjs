@@ -31,6 +31,9 @@ try {
   for (const size of sizes) {
     crowds.push(await startCrowd(size - started))
     started = size
+    // Starting thousands of processes leaves the machine busy for a while (page cache, the
+    // scheduler, reclaim): let it settle, or the first size measures that instead.
+    await new Promise((resolve) => setTimeout(resolve, 5000))
     const n = countProcesses()
     rows.push({n, results: timeCommands(commands, runs)})
     console.error(`measured at ${n} processes`)
@@ -44,4 +47,12 @@ console.log(`| processes | ${commands.map((c) => `\`${c.name}\``).join(' | ')} |
 console.log(`|---|${commands.map(() => '---').join('|')}|`)
 for (const {n, results} of rows) {
   console.log(`| ${n} | ${results.map((r) => `${r.median.toFixed(0)} ms (${((r.median / n) * 1000).toFixed(1)}/1k)`).join(' | ')} |`)
+}
+
+const ratio = (results, name, base) => (results.find((r) => r.name === name).median / results.find((r) => r.name === base).median).toFixed(2) + 'x'
+console.log('\nAs ratios: proc list to ps, proc tree to pstree\n')
+console.log('| processes | `proc list --json` / ps | `proc list` / ps | `proc tree` / `pstree -p` |')
+console.log('|---|---|---|---|')
+for (const {n, results} of rows) {
+  console.log(`| ${n} | ${ratio(results, 'proc list --json', 'ps -eo ...')} | ${ratio(results, 'proc list', 'ps -eo ...')} | ${ratio(results, 'proc tree', 'pstree -p')} |`)
 }

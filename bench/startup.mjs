@@ -26,6 +26,8 @@ try {
         {cmd: [process.execPath, '-e', '0'], name: 'node -e 0'},
         {cmd: [...proc, 'list'], name: 'proc list'},
         {cmd: [...proc, 'tree', String(sleeper.pid)], name: 'proc tree PID'},
+        // The whole forest: its branches are box-drawing characters.
+        {cmd: [...proc, 'tree'], name: 'proc tree'},
         {cmd: [...proc, 'kill', '-s', 'CONT', String(sleeper.pid)], name: 'proc kill -s CONT PID'},
         {cmd: [...proc, 'wait', String(gone)], name: 'proc wait PID (gone)'},
         {cmd: [...proc, 'spawn', '-q', '--', 'true'], name: 'proc spawn -q -- true'},

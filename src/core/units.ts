@@ -87,31 +87,3 @@ export function formatCpuTime(ms: number): string {
   const text = formatElapsed(ms)
   return text.length === 5 ? `00:${text}` : text
 }
-
-const DAY_MS = 86_400_000
-let isoDay = Number.NaN
-let isoDayPrefix = ''
-
-/**
- * `new Date(ms).toISOString()`, with the time of day computed in JavaScript: a listing formats
- * one start time per process, and the Date builtin costs ~1 µs a call where V8 runs cold. A UTC day
- * is exactly 86,400,000 ms in JavaScript's time, so only the date part (one per day, remembered)
- * goes through Date. Outside years 1970-9999, Date does it all.
- */
-export function isoTime(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString()
-  const day = Math.floor(ms / DAY_MS)
-  if (day !== isoDay) {
-    isoDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11)
-    isoDay = day
-  }
-
-  let rest = ms - day * DAY_MS
-  const h = Math.floor(rest / 3_600_000)
-  rest -= h * 3_600_000
-  const m = Math.floor(rest / 60_000)
-  rest -= m * 60_000
-  const s = Math.floor(rest / 1000)
-  const milli = rest - s * 1000
-  return `${isoDayPrefix}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`
-}

@@ -1,7 +1,6 @@
 import path from 'node:path'
 
 import {builtin} from '../../builtin.js'
-import {isoTime} from '../../units.js'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
@@ -309,7 +308,9 @@ export class ProcfsSource implements ProcessSource {
     if (ctx.uptimeMs !== undefined) {
       r.elapsedMs = Math.max(0, ctx.uptimeMs - stat.startTicks * MS_PER_TICK)
       // From the boot time, like ps: stable from one read to the next, unlike now - elapsed.
-      r.startTime = isoTime(ctx.bootTimeMs === undefined ? ctx.nowMs - r.elapsedMs : ctx.bootTimeMs + stat.startTicks * MS_PER_TICK)
+      r.startTime = new Date(
+        ctx.bootTimeMs === undefined ? ctx.nowMs - r.elapsedMs : ctx.bootTimeMs + stat.startTicks * MS_PER_TICK,
+      ).toISOString()
       r.cpuPercent = r.elapsedMs > 0 ? Math.round((r.cpuTimeMs / r.elapsedMs) * 10_000) / 100 : 0
     }
 

@@ -4,27 +4,6 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {systemIo, VANISHED} from '../../src/core/sources/procfs/read.js'
-import {isoTime} from '../../src/core/units.js'
-
-describe('isoTime', () => {
-  it('gives what Date#toISOString gives, across days, years and the edges of its fast path', () => {
-    const edges = [0, 1, 999, 1000, 59_999, 3_599_999, 86_399_999, 86_400_000, 951_782_400_000 /* 2000-02-29 */, 253_402_300_799_999]
-    // A fixed-seed walk over 1970-9999, and runs of nearby times that share a day.
-    let seed = 42
-    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
-    const times = [...edges]
-    for (let i = 0; i < 20_000; i++) times.push(Math.floor(next() * 253_402_300_800_000))
-    const base = Date.parse('2026-12-03T23:59:58.000Z')
-    for (let i = 0; i < 5000; i++) times.push(base + i * 7)
-    for (const ms of times) assert.equal(isoTime(ms), new Date(ms).toISOString(), String(ms))
-  })
-
-  it('leaves fractions, negatives and far years to Date', () => {
-    for (const ms of [1.5, 1_700_000_000_000.25, -1, -86_400_001, 253_402_300_800_000, 8.64e15]) {
-      assert.equal(isoTime(ms), new Date(ms).toISOString(), String(ms))
-    }
-  })
-})
 
 describe('the procfs reader', () => {
   let dir: string
