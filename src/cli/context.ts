@@ -69,6 +69,8 @@ export interface OutputPlan {
   wide?: boolean
   columns: ColumnDef[]
   explicitColumns: boolean
+  /** The output shows whole records (JSON, NDJSON and CSV without --columns): every field is read. */
+  wholeRecords: boolean
   header: boolean
   sort: SortKey[]
   limit?: number
@@ -205,17 +207,21 @@ export class Context {
     const format: Format = flags.json ? 'json' : ((flags.format as Format | undefined) ?? 'table')
     if (flags.delimiter !== undefined && format !== 'pids') throw new UsageError('--delimiter goes with --format pids')
     const explicitColumns = flags.columns !== undefined
-    // The list format shows what the table shows, one record a block.
+    // The list format shows what the table shows, one record a block; pids show the pid alone, so
+    // pgrep's use (proc list --match X --format pids) reads no more than the selection needs.
     const columns = explicitColumns
       ? parseColumns(flags.columns!)
       : format === 'table' || format === 'list'
         ? parseColumns(defaults.table)
-        : [...defaults.machine]
+        : format === 'pids'
+          ? parseColumns('pid')
+          : [...defaults.machine]
     return {
       columns,
       delimiter: flags.delimiter,
       wide: flags.wide,
       explicitColumns,
+      wholeRecords: !explicitColumns && (format === 'json' || format === 'ndjson' || format === 'csv'),
       format,
       header: flags.header,
       limit: flags.limit === undefined ? undefined : parseCount(flags.limit, '--limit'),

@@ -97,7 +97,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
     queryProcesses(source, {
       // Metrics are labelled with pid, ppid, name, user and unit, and counted by state.
       columns: flags.count ? [] : metrics ? [...plan.columns, ...parseColumns(METRIC_LABEL_COLUMNS)] : plan.columns,
-      fullRecords: !flags.count && !['table', 'list', 'pids', 'openmetrics'].includes(plan.format) && !plan.explicitColumns,
+      fullRecords: !flags.count && plan.wholeRecords,
       // The summaries count every selected process; --limit caps only the per-process series.
       limit: metrics ? undefined : plan.limit,
       sampleMs,

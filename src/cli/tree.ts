@@ -64,7 +64,7 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   const sampleMs = optionalDuration(flags.sample, '--sample')
   const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 
-  const fields = neededFields({columns: plan.columns, fullRecords: plan.format !== 'table' && !plan.explicitColumns, selection, sort: plan.sort})
+  const fields = neededFields({columns: plan.columns, fullRecords: plan.wholeRecords, selection, sort: plan.sort})
   fields.add('name')
   const table = plan.format === 'table'
   // Threads as pstree shows them: the table draws them as {name} leaves, nested JSON lists them.

@@ -66,7 +66,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
     if (!selection.active || argv.length > 0) throw new UsageError('--for start needs selectors or --where (what should appear), not PIDs')
     const plan = ctx.outputPlan({...flags, limit: undefined, sort: undefined}, {machine: processColumns, sort: 'pid', table: 'pid,ppid,user,elapsed,command'})
     if (!plan) return
-    const fields = neededFields({columns: plan.columns, fullRecords: !plan.explicitColumns && plan.format !== 'table', selection, sort: []})
+    const fields = neededFields({columns: plan.columns, fullRecords: plan.wholeRecords, selection, sort: []})
     // proc's own ancestors (an npm script's sh -c holding the same words) are never what appears.
     const found = await waitForStart(async () => {
       const snapshot = await source.list({fields})
