@@ -33,6 +33,9 @@ try {
       {cmd: [...proc, 'list', '--format', 'openmetrics'], name: 'proc list --format openmetrics'},
       {cmd: [...proc, 'list', '--format', 'openmetrics', '--group-by', 'user'], name: 'proc list --format openmetrics --group-by user'},
       {cmd: psList, name: 'node + ps-list'},
+      // pgrep's use: pids of a name.
+      {cmd: ['pgrep', 'sleep'], name: 'pgrep sleep'},
+      {cmd: [...proc, 'list', '--name', 'sleep', '--format', 'pids'], name: 'proc list --name sleep --format pids'},
     ],
     runs,
   )

@@ -89,38 +89,17 @@ function readIntoBuffer(path: string): Buffer {
   }
 }
 
-function failure(error: unknown): Failure {
-  return classifyErrno((error as NodeJS.ErrnoException).code)
+function attempt<T>(fn: () => T): T | Failure {
+  try {
+    return fn()
+  } catch (error) {
+    return classifyErrno((error as NodeJS.ErrnoException).code)
+  }
 }
 
-// Each method catches for itself: a closure per call (attempt(() => ...)) costs at 15,000 reads.
 export const systemIo: ProcfsIo = {
-  read(path) {
-    try {
-      return readIntoBuffer(path)
-    } catch (error) {
-      return failure(error)
-    }
-  },
-  readdir(path) {
-    try {
-      return readdirSync(path)
-    } catch (error) {
-      return failure(error)
-    }
-  },
-  readlink(path) {
-    try {
-      return readlinkSync(path)
-    } catch (error) {
-      return failure(error)
-    }
-  },
-  owner(path) {
-    try {
-      return statSync(path)
-    } catch (error) {
-      return failure(error)
-    }
-  },
+  read: (path) => attempt(() => readIntoBuffer(path)),
+  readdir: (path) => attempt(() => readdirSync(path)),
+  readlink: (path) => attempt(() => readlinkSync(path)),
+  owner: (path) => attempt(() => statSync(path)),
 }
