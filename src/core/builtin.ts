@@ -11,3 +11,8 @@ export function builtin(id: string): unknown {
   const get = (process as {getBuiltinModule?: (id: string) => unknown}).getBuiltinModule
   return get ? get(id) : createRequire('/')(id)
 }
+
+/** This machine's host name as records carry it (os.hostname), null when the system gives none. */
+export function hostName(): string | null {
+  return builtin('node:os').hostname() || null
+}

@@ -1,8 +1,9 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {accessSync, constants as fsConstants, statSync} from 'node:fs'
-import {constants, hostname} from 'node:os'
+import {constants} from 'node:os'
 import path from 'node:path'
 
+import {hostName} from './builtin.js'
 import {ProcError} from './errors.js'
 import type {Signal} from './signals.js'
 import type {ProcfsSource} from './sources/procfs/index.js'
@@ -190,7 +191,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     runPeakRssBytes: null,
     runPeakRssSource: null,
     pid: null,
-    host: hostname() || null,
+    host: hostName(),
     signal: null,
     startTime: new Date().toISOString(),
     exitStatus: EXIT.internal,

@@ -140,7 +140,7 @@ export async function renderTable(records: readonly object[], options: RenderOpt
   }
 
   const right = columns.map((c) => isRightAligned(c) && !options.leftAligned?.has(c))
-  const state = columns.findIndex((c) => c.id === 'state')
+  const isState = columns.map((c) => c.id === 'state')
   const last = n - 1
   const first = options.header ? 1 : 0
   const spaces = ' '.repeat(Math.max(0, ...widths))
@@ -152,7 +152,7 @@ export async function renderTable(records: readonly object[], options: RenderOpt
     for (let j = 0; j < n; j++) {
       const text = row[j]
       const pad = widths[j] - width(text)
-      const shown = emphasis ? emphasis(text) : j === state ? paint.state(text) : text
+      const shown = emphasis ? emphasis(text) : isState[j] ? paint.state(text) : text
       if (j > 0) line += ' '
       if (right[j]) line += pad > 0 ? spaces.slice(0, pad) + shown : shown
       else line += j < last && pad > 0 ? shown + spaces.slice(0, pad) : shown

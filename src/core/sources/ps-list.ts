@@ -1,4 +1,4 @@
-import {builtin} from '../builtin.js'
+import {hostName} from '../builtin.js'
 
 import {emptyRecord, type Machine, type ProcessInfo} from '../process-info.js'
 import {userNames} from '../users.js'
@@ -59,7 +59,7 @@ export class PsListSource implements ProcessSource {
 
   /** ps-list knows no boot id: records are told apart from another machine's by host alone. */
   machine(): Machine {
-    return {bootId: null, host: builtin('node:os').hostname() || null}
+    return {bootId: null, host: hostName()}
   }
 
   async list(options: ListOptions): Promise<ProcessInfo[]> {

@@ -1,6 +1,6 @@
 import path from 'node:path'
 
-import {builtin} from '../../builtin.js'
+import {hostName} from '../../builtin.js'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
@@ -509,7 +509,7 @@ export class ProcfsSource implements ProcessSource {
   /** /proc/sys/kernel/hostname of this root; gethostname(2) where the file cannot be read. */
   private host(): string | null {
     const text = this.readText('sys/kernel/hostname')
-    return isFailure(text) ? builtin('node:os').hostname() || null : text.trim() || null
+    return isFailure(text) ? hostName() : text.trim() || null
   }
 
   private bootId(): string | null {
