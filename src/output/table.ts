@@ -106,9 +106,8 @@ export async function renderTable(records: readonly object[], options: RenderOpt
   const paint = options.color ? await colourPainter() : plainPainter
   const n = columns.length
   // Plain loops: this runs once a cell, 40,000 times for a table of 5,000 processes.
-  const rows: string[][] = []
-  let narrow = true
-  if (options.header) rows.push(columns.map((c) => c.header))
+  const rows: string[][] = options.header ? [columns.map((c) => c.header)] : []
+  let narrow = rows.every((row) => row.every((text) => NARROW.test(text)))
   for (const [i, r] of records.entries()) {
     const row: string[] = []
     for (let j = 0; j < n; j++) {
@@ -121,7 +120,6 @@ export async function renderTable(records: readonly object[], options: RenderOpt
   }
 
   if (rows.length === 0) return ''
-  if (narrow && options.header) narrow = rows[0].every((text) => NARROW.test(text))
   const width: Width = narrow ? (text) => text.length : await widthFunction()
   const widths = columns.map(() => 0)
   for (const row of rows) {
