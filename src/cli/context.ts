@@ -11,7 +11,7 @@ import type {TargetSpec} from '../core/targets.js'
 import {parseRecords, readStdin} from '../input/records.js'
 import {parseSort, type SortKey} from '../core/sort.js'
 import {optionalDuration, parseDuration} from '../core/units.js'
-import {type Format, ndjsonLine, render, type RenderOptions} from '../output/render.js'
+import {type Format, JsonWriter, ndjsonLine, render, type RenderOptions} from '../output/render.js'
 import {type Field, NAMESPACES, type ProcessInfo} from '../core/process-info.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {escapeControl} from '../output/escape.js'
@@ -248,6 +248,24 @@ export class Context {
   }
 
   /**
+   * Print what `produce` hands on, record by record; how many. JSON and NDJSON are written as the
+   * records come (see JsonWriter) and the records let go; other formats need them all first.
+   */
+  async printEach(plan: OutputPlan, produce: (visit: (record: ProcessInfo) => void) => Promise<number>): Promise<number> {
+    if (plan.format === 'json' || plan.format === 'ndjson') {
+      const out = new JsonWriter(plan.format, this.renderOptions(plan))
+      const n = await produce((r) => out.add(r))
+      this.write(out.end())
+      return n
+    }
+
+    const records: ProcessInfo[] = []
+    const n = await produce((r) => records.push(r))
+    await this.print(records, plan)
+    return n
+  }
+
+  /**
    * `--watch`: take a snapshot every interval until Ctrl-C or TERM. With NDJSON, stream one
    * `change: started | exited` line per process that comes or goes. On a terminal, redraw in place
    * on the alternate screen (restored on exit). In a pipe, print each frame after the last.
@@ -285,8 +303,8 @@ export class Context {
     }
   }
 
-  write(text: string): void {
-    if (text !== '') writeOut(text)
+  write(text: string | Uint8Array): void {
+    if (text.length > 0) writeOut(text)
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 import {getColumn, parseColumns, processColumns} from '../columns/index.js'
 import {UsageError} from '../core/errors.js'
 import {buildSelection} from '../core/select.js'
-import {queryProcesses} from '../core/query.js'
+import {eachProcess, type Query, queryProcesses} from '../core/query.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {optionalDuration} from '../core/units.js'
 import {checkMetricColumns, DEFAULT_METRIC_COLUMNS, GROUP_BY, type GroupBy, METRIC_LABEL_COLUMNS} from '../output/openmetrics.js'
@@ -93,29 +93,35 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   const sampleMs = optionalDuration(flags.sample, '--sample')
   const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 
-  const query = () =>
-    queryProcesses(source, {
-      // Metrics are labelled with pid, ppid, name, user and unit, and counted by state.
-      columns: flags.count ? [] : metrics ? [...plan.columns, ...parseColumns(METRIC_LABEL_COLUMNS)] : plan.columns,
-      fullRecords: !flags.count && plan.wholeRecords,
-      // The summaries count every selected process; --limit caps only the per-process series.
-      limit: metrics ? undefined : plan.limit,
-      sampleMs,
-      selection,
-      sort: plan.sort,
-      threads: flags.threads,
-    })
+  const q: Query = {
+    // Metrics are labelled with pid, ppid, name, user and unit, and counted by state.
+    columns: flags.count ? [] : metrics ? [...plan.columns, ...parseColumns(METRIC_LABEL_COLUMNS)] : plan.columns,
+    fullRecords: !flags.count && plan.wholeRecords,
+    // The summaries count every selected process; --limit caps only the per-process series.
+    limit: metrics ? undefined : plan.limit,
+    sampleMs,
+    selection,
+    sort: plan.sort,
+    threads: flags.threads,
+  }
   if (flags.watch !== undefined) {
-    await ctx.watchLoop(flags.watch, plan, query, (records) => render(records, ctx.renderOptions(plan)))
+    await ctx.watchLoop(flags.watch, plan, () => queryProcesses(source, q), (records) => render(records, ctx.renderOptions(plan)))
     return
   }
 
-  const records = await query()
+  let found: number
+  if (metrics) {
+    const records = await queryProcesses(source, q)
+    found = records.length
+    ctx.write(await render(records, {...ctx.renderOptions(plan), groupBy, limit: plan.limit}))
+  } else if (flags.count) {
+    found = await eachProcess(source, q, () => {})
+    ctx.write(`${found}\n`)
+  } else {
+    found = await ctx.printEach(plan, (visit) => eachProcess(source, q, visit))
+  }
 
-  if (flags.count) ctx.write(`${records.length}\n`)
-  else if (metrics) ctx.write(await render(records, {...ctx.renderOptions(plan), groupBy, limit: plan.limit}))
-  else await ctx.print(records, plan)
   // Like ps -p: pids asked for by number, none of which exists, is a failure.
   const explicitPids = (argv as string[]).length > 0 || (flags.pid?.length ?? 0) > 0
-  if ((flags['fail-on-empty'] || explicitPids) && records.length === 0) process.exitCode = 1
+  if ((flags['fail-on-empty'] || explicitPids) && found === 0) process.exitCode = 1
 }

@@ -34,3 +34,28 @@ export async function queryProcesses(source: ProcessSource, query: Query): Promi
   )
   return query.limit === undefined ? selected : selected.slice(0, query.limit)
 }
+
+/**
+ * queryProcesses' records, handed to `visit` one at a time; returns how many. Where the source
+ * reads in pid order and nothing needs every record at once (a sort other than by pid, a CPU
+ * sample, --newest or --oldest, threads), each is handed on as it is read and then dropped: a
+ * listing of thousands is never held, nor copied from one GC generation to the next.
+ */
+export async function eachProcess(source: ProcessSource, query: Query, visit: (record: ProcessInfo) => void): Promise<number> {
+  const inPidOrder = query.sort.every((k, i) => i === 0 && k.column.id === 'pid' && !k.descending)
+  if (!source.each || !inPidOrder || query.sampleMs || query.threads || query.selection.narrows) {
+    const records = await queryProcesses(source, query)
+    for (const r of records) visit(r)
+    return records.length
+  }
+
+  const {limit, selection} = query
+  let n = 0
+  if (limit === 0) return 0
+  source.each(neededFields(query), (r) => {
+    if (!selection.test(r)) return true
+    visit(r)
+    return ++n !== limit
+  })
+  return n
+}

@@ -44,6 +44,8 @@ export interface Selection {
   test(record: ProcessInfo): boolean
   /** The matches to keep: all, or the newest or oldest one alone (--newest, --oldest). */
   narrow<T extends ProcessInfo>(matches: readonly T[]): T[]
+  /** Whether narrow() keeps fewer than all the matches: it needs them all first. */
+  narrows: boolean
   /** Fields the tests read. */
   needs: Set<Field>
   /** True when any selector was given. */
@@ -264,6 +266,7 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
   const pick = selectors.pick
   return {
     active,
+    narrows: pick !== undefined,
     narrow: (matches) => (pick === undefined || matches.length <= 1 ? [...matches] : [matches.reduce((a, b) => (later(a, b) === (pick === 'newest') ? a : b))]),
     needs,
     test: (r) => tests.every((t) => t(r)),

@@ -24,26 +24,40 @@ function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0
 }
 
-/** Stable multi-key sort. Nulls sort last in either direction. */
-export function sortRecords<T extends object>(records: T[], keys: readonly SortKey[]): T[] {
-  if (keys.length === 0) return records
-  const rows = records.map((record) => ({record, values: keys.map((k) => k.column.value(record as Record<string, unknown>))}))
-  rows.sort((ra, rb) => {
-    for (const [i, key] of keys.entries()) {
-      const a = ra.values[i]
-      const b = rb.values[i]
-      const an = a === null || a === undefined
-      const bn = b === null || b === undefined
-      if (an || bn) {
-        if (an && bn) continue
-        return an ? 1 : -1
-      }
-
-      const c = compareValues(a, b)
-      if (c !== 0) return key.descending ? -c : c
+/** Order two rows of key values: nulls last in either direction, then each key's own direction. */
+function compareRows(values: readonly unknown[], a: number, b: number, keys: readonly SortKey[]): number {
+  for (let i = 0; i < keys.length; i++) {
+    const x = values[a + i]
+    const y = values[b + i]
+    const xn = x === null || x === undefined
+    const yn = y === null || y === undefined
+    if (xn || yn) {
+      if (xn && yn) continue
+      return xn ? 1 : -1
     }
 
-    return 0
-  })
-  return rows.map((r) => r.record)
+    const c = compareValues(x, y)
+    if (c !== 0) return keys[i].descending ? -c : c
+  }
+
+  return 0
+}
+
+/**
+ * Stable multi-key sort. Nulls sort last in either direction. Records already in order come back
+ * as they are, after one pass: a listing comes in pid order, the order most commands sort by.
+ */
+export function sortRecords<T extends object>(records: T[], keys: readonly SortKey[]): T[] {
+  const n = records.length
+  const k = keys.length
+  if (k === 0 || n < 2) return records
+  // The key values of record i at i * k .. i * k + k - 1: one array, not one per record.
+  const values: unknown[] = new Array(n * k)
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) values[i * k + j] = keys[j].column.value(records[i] as Record<string, unknown>)
+  let inOrder = true
+  for (let i = 1; i < n && inOrder; i++) inOrder = compareRows(values, (i - 1) * k, i * k, keys) <= 0
+  if (inOrder) return records
+  const order = Array.from({length: n}, (_, i) => i)
+  order.sort((a, b) => compareRows(values, a * k, b * k, keys) || a - b)
+  return order.map((i) => records[i])
 }

@@ -40,9 +40,59 @@ function project(records: readonly object[], columns: readonly ColumnDef[]): Row
   })
 }
 
+function jsonRecord(record: object, options: Pick<RenderOptions, 'columns' | 'project'>): string {
+  return JSON.stringify(options.project ? project([record], options.columns)[0] : record)
+}
+
 /** One NDJSON line: for streaming records as they happen. */
 export function ndjsonLine(record: object, options: Pick<RenderOptions, 'columns' | 'project'>): string {
-  return JSON.stringify(options.project ? project([record], options.columns)[0] : record) + '\n'
+  return jsonRecord(record, options) + '\n'
+}
+
+/** How a JSON array of records is framed: one record a line. */
+const JSON_OPEN = '[\n'
+const JSON_BETWEEN = ',\n'
+const JSON_CLOSE = '\n]\n'
+const JSON_EMPTY = '[]\n'
+
+/**
+ * JSON or NDJSON written one record at a time into bytes: what render() gives of the same records
+ * in the same order, without holding them. The text is outside V8's heap: thousands of records
+ * are neither kept nor copied by the garbage collector while a listing is read.
+ */
+export class JsonWriter {
+  private bytes = Buffer.allocUnsafe(64 * 1024)
+  private length = 0
+  private count = 0
+
+  constructor(
+    private readonly format: 'json' | 'ndjson',
+    private readonly options: Pick<RenderOptions, 'columns' | 'project'>,
+  ) {}
+
+  add(record: object): void {
+    if (this.format === 'json') this.put(this.count === 0 ? JSON_OPEN : JSON_BETWEEN)
+    this.put(this.format === 'json' ? jsonRecord(record, this.options) : ndjsonLine(record, this.options))
+    this.count++
+  }
+
+  /** The whole text; add() no more after it. */
+  end(): Buffer {
+    if (this.format === 'json') this.put(this.count === 0 ? JSON_EMPTY : JSON_CLOSE)
+    return this.bytes.subarray(0, this.length)
+  }
+
+  private put(text: string): void {
+    // UTF-8 takes at most 3 bytes for each UTF-16 unit.
+    const room = this.length + text.length * 3
+    if (room > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(room, this.bytes.length * 2))
+      this.bytes.copy(bigger, 0, 0, this.length)
+      this.bytes = bigger
+    }
+
+    this.length += this.bytes.write(text, this.length)
+  }
 }
 
 /** Render records in one of the formats. Table, CSV and OpenMetrics code is loaded only when chosen. */
@@ -50,8 +100,8 @@ export async function render(records: readonly object[], options: RenderOptions)
   switch (options.format) {
     case 'json': {
       const rows = options.project ? project(records, options.columns) : records
-      if (rows.length === 0) return '[]\n'
-      return `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`
+      if (rows.length === 0) return JSON_EMPTY
+      return JSON_OPEN + rows.map((r) => JSON.stringify(r)).join(JSON_BETWEEN) + JSON_CLOSE
     }
 
     case 'ndjson': {

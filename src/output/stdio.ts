@@ -84,8 +84,8 @@ const pause = new Int32Array(new SharedArrayBuffer(4))
  * whoever holds the same open file) says EAGAIN when the pipe is full: wait a little and retry, as
  * a blocking write would wait.
  */
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text)
+function writeAll(fd: number, text: string | Uint8Array): void {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text
   let at = 0
   while (at < bytes.length) {
     try {
@@ -98,7 +98,7 @@ function writeAll(fd: number, text: string): void {
 }
 
 /** Write to stdout; a failure goes where guardOutput says. */
-export function writeOut(text: string): void {
+export function writeOut(text: string | Uint8Array): void {
   try {
     writeAll(1, text)
   } catch (error) {

@@ -43,6 +43,16 @@ describe('procfs source on a fixture tree', () => {
     )
   })
 
+  it('lists in pid order, whatever order the directory gives', () => {
+    for (const order of [(names: string[]) => names.sort(), (names: string[]) => names.sort().reverse()]) {
+      const io: ProcfsIo = {...systemIo, readdir: (p) => {
+        const names = systemIo.readdir(p)
+        return Array.isArray(names) ? order(names) : names
+      }}
+      assert.deepEqual(source(io).listSync(new Set(['pid'])).map((r) => r.pid), [1, 2, 10, 100, 101, 102, 104, 105])
+    }
+  })
+
   it('fills a full record in raw units', () => {
     const r = byPid().get(100)!
     assert.deepEqual(r, {

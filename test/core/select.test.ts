@@ -79,6 +79,18 @@ describe('--sort', () => {
     assert.deepEqual(sortRecords([...records], parseSort('user,+name')).map((r) => r.pid), [10, 99, 2, 11])
   })
 
+  it('keeps the input order of ties, and returns records already in order as they are', () => {
+    const rows = [3, 1, 2, 1, 3, 2].map((cpu, i) => ({...emptyRecord(i + 1), cpuPercent: cpu}))
+    assert.deepEqual(sortRecords([...rows], parseSort('cpu')).map((r) => r.pid), [2, 4, 3, 6, 1, 5])
+    assert.deepEqual(sortRecords([...rows], parseSort('-cpu')).map((r) => r.pid), [1, 5, 3, 6, 2, 4])
+    const ordered = sortRecords([...rows], parseSort('pid'))
+    assert.deepEqual(ordered.map((r) => r.pid), [1, 2, 3, 4, 5, 6])
+    assert.equal(sortRecords(ordered, parseSort('pid')), ordered)
+    // One pair out of order at the end is found.
+    const late = [...ordered.slice(0, 4), ordered[5], ordered[4]]
+    assert.deepEqual(sortRecords(late, parseSort('pid')).map((r) => r.pid), [1, 2, 3, 4, 5, 6])
+  })
+
   it('rejects unknown and empty keys', () => {
     assert.throws(() => parseSort('nope'), /--sort: unknown column 'nope'/)
     assert.throws(() => parseSort('pid,'), /empty sort key/)

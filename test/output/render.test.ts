@@ -5,7 +5,7 @@ import {parseColumns, processColumns} from '../../src/columns/index.js'
 import {emptyRecord, FIELDS, type ProcessInfo} from '../../src/core/process-info.js'
 import {parseCsv} from '../../src/input/csv.js'
 import {escapeControl} from '../../src/output/escape.js'
-import {type Format, render, type RenderOptions} from '../../src/output/render.js'
+import {type Format, JsonWriter, render, type RenderOptions} from '../../src/output/render.js'
 
 const hostile: ProcessInfo = {
   ...emptyRecord(4242),
@@ -58,6 +58,22 @@ describe('output formats', () => {
     assert.equal(lines.length, 2)
     assert.deepEqual(lines.map((l) => JSON.parse(l)), [hostile, plain])
     assert.equal(await render([], options('ndjson')), '')
+  })
+
+  it('JsonWriter writes, record by record, the bytes render() gives: whole or projected, empty, wide text, past its first buffer', async () => {
+    const wide = {...hostile, argv: ['x', '€'.repeat(30_000), '😀'], command: `x ${'€'.repeat(30_000)} 😀`}
+    const columns = parseColumns('pid,rss,name,command')
+    for (const format of ['json', 'ndjson'] as const) {
+      for (const project of [false, true]) {
+        for (const records of [[], [plain], [hostile, plain, wide, plain], Array.from({length: 300}, (_, i) => ({...hostile, pid: i + 1}))]) {
+          const writer = new JsonWriter(format, {columns, project})
+          for (const r of records) writer.add(r)
+          const bytes = writer.end()
+          const expected = await render(records, options(format, {columns, project}))
+          assert.ok(bytes.equals(Buffer.from(expected)), `${format} project=${project} ${records.length} records`)
+        }
+      }
+    }
   })
 
   it('CSV has field names as headers and round-trips commas, quotes, newlines and arrays', async () => {

@@ -32,6 +32,11 @@ export interface ProcessSource {
   /** Every visible process. Processes that vanish while being read are dropped; zombies are kept. */
   list(options: ListOptions): Promise<ProcessInfo[]>
   /**
+   * What list() gives (no threads), in pid order, each record handed to `visit` as it is read and
+   * kept by no one else; `visit` returns false to stop there (procfs only).
+   */
+  each?(fields: ReadonlySet<Field>, visit: (record: ProcessInfo) => boolean | void): void
+  /**
    * The process holding `pid` now, or undefined when there is none (or none this source can see).
    * Cheap: called while polling. With `detail`, also its name, command and start time.
    */

@@ -99,18 +99,22 @@ export class ProcfsSource implements ProcessSource {
   }
 
   listSync(fields: ReadonlySet<Field>): ProcessInfo[] {
+    const records: ProcessInfo[] = []
+    this.each(fields, (record) => {
+      records.push(record)
+    })
+    return records
+  }
+
+  each(fields: ReadonlySet<Field>, visit: (record: ProcessInfo) => boolean | void): void {
     const entries = this.io.readdir(this.root)
     if (isFailure(entries)) throw new Error(`cannot read ${this.root}`)
     const ctx = this.context(fields)
-    const records: ProcessInfo[] = []
-    for (const entry of entries) {
-      const c = entry.charCodeAt(0)
-      if (c < 48 || c > 57) continue
-      const record = this.readProcess(entry, ctx)
-      if (record) records.push(record)
+    const pids = pidOrder(entries)
+    for (let i = 0; i < pids.length; i++) {
+      const record = this.readProcess(String(pids[i]), ctx)
+      if (record && visit(record) === false) return
     }
-
-    return records
   }
 
   probe(pid: number, detail = false): Probe | undefined {
@@ -528,6 +532,23 @@ export class ProcfsSource implements ProcessSource {
     const text = this.readText('self/smaps')
     return (isFailure(text) ? undefined : parsePageSize(text)) ?? 4096
   }
+}
+
+/**
+ * The process directories of a /proc listing, in pid order: the order getdents(2) gives, which
+ * readdir's sorting by name undoes ("10" before "9"). A listing comes out sorted by pid, so the
+ * sort by pid that most commands ask for finds its work done.
+ */
+function pidOrder(entries: readonly string[]): Uint32Array {
+  const pids: number[] = []
+  for (const entry of entries) {
+    const c = entry.charCodeAt(0)
+    if (c < 48 || c > 57) continue
+    const pid = Number(entry)
+    if (Number.isSafeInteger(pid)) pids.push(pid)
+  }
+
+  return Uint32Array.from(pids).sort()
 }
 
 /**
