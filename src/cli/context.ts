@@ -248,14 +248,20 @@ export class Context {
   }
 
   /**
-   * Print what `produce` hands on, record by record; how many. JSON and NDJSON are written as the
-   * records come (see JsonWriter) and the records let go; other formats need them all first.
+   * Print what `produce` hands on, record by record; how many. JSON, NDJSON and the table take each
+   * record as it comes (JsonWriter, TableWriter) and let it go; other formats need them all first.
    */
   async printEach(plan: OutputPlan, produce: (visit: (record: ProcessInfo) => void) => Promise<number>): Promise<number> {
-    if (plan.format === 'json' || plan.format === 'ndjson') {
-      const out = new JsonWriter(plan.format, this.renderOptions(plan))
+    const options = this.renderOptions(plan)
+    const out =
+      plan.format === 'json' || plan.format === 'ndjson'
+        ? new JsonWriter(plan.format, options)
+        : plan.format === 'table'
+          ? new (await import('../output/table.js')).TableWriter(options)
+          : undefined
+    if (out) {
       const n = await produce((r) => out.add(r))
-      this.write(out.end())
+      this.write(await out.end())
       return n
     }
 

@@ -99,67 +99,88 @@ function cut(text: string, room: number, width: Width): string {
 /**
  * A borderless, ps-like table: numbers right-aligned, the last column not padded, the command
  * cut to `options.width` on a TTY. (cli-table3 was measured at 5 s for 5,000 rows: its span
- * layout is quadratic; this is linear. See bench/RESULTS.md.)
+ * layout is quadratic; this is linear. See bench/RESULTS.md.) Rows are added one record at a
+ * time, each turned into its cells at once: a listing's records need not be held until the end.
  */
-export async function renderTable(records: readonly object[], options: RenderOptions): Promise<string> {
-  const {columns, decorate} = options
-  const paint = options.color ? await colourPainter() : plainPainter
-  const n = columns.length
-  // Plain loops: this runs once a cell, 40,000 times for a table of 5,000 processes.
-  const rows: string[][] = options.header ? [columns.map((c) => c.header)] : []
-  let narrow = rows.every((row) => row.every((text) => NARROW.test(text)))
-  for (const [i, r] of records.entries()) {
+export class TableWriter {
+  private readonly rows: string[][]
+  private narrow: boolean
+  private count = 0
+
+  constructor(private readonly options: RenderOptions) {
+    this.rows = options.header ? [options.columns.map((c) => c.header)] : []
+    this.narrow = this.rows.every((row) => row.every((text) => NARROW.test(text)))
+  }
+
+  add(record: object): void {
+    // Plain loops: this runs once a cell, 40,000 times for a table of 5,000 processes.
+    const {columns, decorate} = this.options
+    const i = this.count++
     const row: string[] = []
-    for (let j = 0; j < n; j++) {
-      const text = decorate ? decorate(i, columns[j], cell(columns[j], r)) : cell(columns[j], r)
-      if (narrow && !NARROW.test(text)) narrow = false
+    for (let j = 0; j < columns.length; j++) {
+      const text = decorate ? decorate(i, columns[j], cell(columns[j], record)) : cell(columns[j], record)
+      if (this.narrow && !NARROW.test(text)) this.narrow = false
       row.push(text)
     }
 
-    rows.push(row)
+    this.rows.push(row)
   }
 
-  if (rows.length === 0) return ''
-  const width: Width = narrow ? (text) => text.length : await widthFunction()
-  const widths = columns.map(() => 0)
-  for (const row of rows) {
-    for (let j = 0; j < n; j++) {
-      const w = width(row[j])
-      if (w > widths[j]) widths[j] = w
-    }
-  }
-
-  const wide = columns.findIndex((c) => WIDE_COLUMNS.has(c.id))
-  if (options.width !== undefined && wide >= 0) {
-    const others = widths.reduce((sum, w, i) => (i === wide ? sum : sum + w + 1), 0)
-    const room = Math.max(10, options.width - others)
-    for (const row of rows) row[wide] = cut(row[wide], room, width)
-    widths[wide] = Math.min(widths[wide], room)
-  }
-
-  const right = columns.map((c) => isRightAligned(c) && !options.leftAligned?.has(c))
-  const isState = columns.map((c) => c.id === 'state')
-  const last = n - 1
-  const first = options.header ? 1 : 0
-  const spaces = ' '.repeat(Math.max(0, ...widths))
-  const lines: string[] = []
-  for (const [r, row] of rows.entries()) {
-    const isHeader = r < first
-    const emphasis = isHeader ? paint.bold : options.emphasize ? (options.emphasize(r - first) ? paint.bold : paint.dim) : undefined
-    let line = ''
-    for (let j = 0; j < n; j++) {
-      const text = row[j]
-      const pad = widths[j] - width(text)
-      const shown = emphasis ? emphasis(text) : isState[j] ? paint.state(text) : text
-      if (j > 0) line += ' '
-      if (right[j]) line += pad > 0 ? spaces.slice(0, pad) + shown : shown
-      else line += j < last && pad > 0 ? shown + spaces.slice(0, pad) : shown
+  async end(): Promise<string> {
+    const {options, rows} = this
+    const {columns} = options
+    const n = columns.length
+    if (rows.length === 0) return ''
+    const paint = options.color ? await colourPainter() : plainPainter
+    const width: Width = this.narrow ? (text) => text.length : await widthFunction()
+    const widths = columns.map(() => 0)
+    for (const row of rows) {
+      for (let j = 0; j < n; j++) {
+        const w = width(row[j])
+        if (w > widths[j]) widths[j] = w
+      }
     }
 
-    lines.push(line)
-  }
+    const wide = columns.findIndex((c) => WIDE_COLUMNS.has(c.id))
+    if (options.width !== undefined && wide >= 0) {
+      const others = widths.reduce((sum, w, i) => (i === wide ? sum : sum + w + 1), 0)
+      const room = Math.max(10, options.width - others)
+      for (const row of rows) row[wide] = cut(row[wide], room, width)
+      widths[wide] = Math.min(widths[wide], room)
+    }
 
-  return lines.join('\n') + '\n'
+    const right = columns.map((c) => isRightAligned(c) && !options.leftAligned?.has(c))
+    const isState = columns.map((c) => c.id === 'state')
+    const last = n - 1
+    const first = options.header ? 1 : 0
+    const spaces = ' '.repeat(Math.max(0, ...widths))
+    const lines: string[] = []
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]
+      const isHeader = r < first
+      const emphasis = isHeader ? paint.bold : options.emphasize ? (options.emphasize(r - first) ? paint.bold : paint.dim) : undefined
+      let line = ''
+      for (let j = 0; j < n; j++) {
+        const text = row[j]
+        const pad = widths[j] - width(text)
+        const shown = emphasis ? emphasis(text) : isState[j] ? paint.state(text) : text
+        if (j > 0) line += ' '
+        if (right[j]) line += pad > 0 ? spaces.slice(0, pad) + shown : shown
+        else line += j < last && pad > 0 ? shown + spaces.slice(0, pad) : shown
+      }
+
+      lines.push(line)
+    }
+
+    return lines.join('\n') + '\n'
+  }
+}
+
+/** The table of these records (see TableWriter). */
+export async function renderTable(records: readonly object[], options: RenderOptions): Promise<string> {
+  const table = new TableWriter(options)
+  for (const r of records) table.add(r)
+  return table.end()
 }
 
 /**

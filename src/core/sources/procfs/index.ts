@@ -112,7 +112,7 @@ export class ProcfsSource implements ProcessSource {
     const ctx = this.context(fields)
     const pids = pidOrder(entries)
     for (let i = 0; i < pids.length; i++) {
-      const record = this.readProcess(String(pids[i]), ctx)
+      const record = this.readProcess(pids[i], ctx)
       if (record && visit(record) === false) return
     }
   }
@@ -537,18 +537,32 @@ export class ProcfsSource implements ProcessSource {
 /**
  * The process directories of a /proc listing, in pid order: the order getdents(2) gives, which
  * readdir's sorting by name undoes ("10" before "9"). A listing comes out sorted by pid, so the
- * sort by pid that most commands ask for finds its work done.
+ * sort by pid that most commands ask for finds its work done. Names of one length (decimal pids,
+ * no leading zeros) order as their numbers do: put the lengths in order, and each length's names
+ * in order where readdir has not already.
  */
-function pidOrder(entries: readonly string[]): Uint32Array {
-  const pids: number[] = []
-  for (const entry of entries) {
+function pidOrder(entries: readonly string[]): string[] {
+  const byLength: string[][] = []
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]
     const c = entry.charCodeAt(0)
-    if (c < 48 || c > 57) continue
-    const pid = Number(entry)
-    if (Number.isSafeInteger(pid)) pids.push(pid)
+    if (c >= 48 && c <= 57) (byLength[entry.length] ??= []).push(entry)
   }
 
-  return Uint32Array.from(pids).sort()
+  const out: string[] = []
+  for (const names of byLength) {
+    if (names === undefined) continue
+    for (let i = 1; i < names.length; i++) {
+      if (names[i - 1] > names[i]) {
+        names.sort()
+        break
+      }
+    }
+
+    for (let i = 0; i < names.length; i++) out.push(names[i])
+  }
+
+  return out
 }
 
 /**
