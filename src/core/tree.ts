@@ -22,25 +22,26 @@ export class ProcessTree<T extends TreeNode> {
     for (const r of records) this.byPid.set(r.pid, r)
     for (const r of this.byPid.values()) {
       const parent = r.ppid === null ? undefined : this.byPid.get(r.ppid)
-      if (!parent || parent === r) continue
       // A child cannot be older than its parent: the parent's pid now belongs to another process.
-      if (r.startTicks !== null && parent.startTicks !== null && r.startTicks < parent.startTicks) continue
-      this.parentOf.set(r.pid, parent)
-    }
+      if (!parent || parent === r || (r.startTicks !== null && parent.startTicks !== null && r.startTicks < parent.startTicks)) {
+        this.rootList.push(r)
+        continue
+      }
 
-    for (const [pid, parent] of this.parentOf) {
+      this.parentOf.set(r.pid, parent)
       const list = this.kids.get(parent.pid)
-      if (list) list.push(this.byPid.get(pid)!)
-      else this.kids.set(parent.pid, [this.byPid.get(pid)!])
+      if (list) list.push(r)
+      else this.kids.set(parent.pid, [r])
     }
 
     for (const list of this.kids.values()) list.sort(order)
-    for (const r of this.byPid.values()) if (!this.parentOf.has(r.pid)) this.rootList.push(r)
 
-    // Whatever no root reaches sits on a cycle: cut it at its first member (in `order`).
-    const reached = new Set<number>()
-    for (const root of this.rootList) this.markReached(root, reached)
-    if (reached.size < this.byPid.size) {
+    // Whatever no root reaches sits on a cycle: cut it at its first member (in `order`). Each
+    // process is in one list of children, so a walk from the roots meets each at most once, and
+    // needs to remember what it met only when it did not meet them all.
+    if (this.countReached() < this.byPid.size) {
+      const reached = new Set<number>()
+      for (const root of this.rootList) this.markReached(root, reached)
       const stranded = [...this.byPid.values()].filter((r) => !reached.has(r.pid)).sort(order)
       for (const r of stranded) {
         if (reached.has(r.pid)) continue
@@ -104,16 +105,40 @@ export class ProcessTree<T extends TreeNode> {
    */
   walk(starts: readonly T[], visit: (node: T, depth: number) => boolean | void, include: (node: T) => boolean = () => true): void {
     const seen = new Set<number>()
-    const stack: Array<{depth: number; node: T}> = []
-    for (let i = starts.length - 1; i >= 0; i--) stack.push({depth: 0, node: starts[i]})
-    while (stack.length > 0) {
-      const {depth, node} = stack.pop()!
+    // Two stacks, nodes and their depths: no object a node.
+    const nodes: T[] = []
+    const depths: number[] = []
+    for (let i = starts.length - 1; i >= 0; i--) {
+      nodes.push(starts[i])
+      depths.push(0)
+    }
+
+    while (nodes.length > 0) {
+      const node = nodes.pop()!
+      const depth = depths.pop()!
       if (seen.has(node.pid)) continue
       seen.add(node.pid)
       if (visit(node, depth) === false) continue
       const children = this.children(node.pid)
-      for (let i = children.length - 1; i >= 0; i--) if (include(children[i])) stack.push({depth: depth + 1, node: children[i]})
+      for (let i = children.length - 1; i >= 0; i--) {
+        if (!include(children[i])) continue
+        nodes.push(children[i])
+        depths.push(depth + 1)
+      }
     }
+  }
+
+  /** How many processes the roots reach. */
+  private countReached(): number {
+    const stack = [...this.rootList]
+    let count = 0
+    while (stack.length > 0) {
+      const children = this.kids.get(stack.pop()!.pid)
+      count++
+      if (children) for (let i = 0; i < children.length; i++) stack.push(children[i])
+    }
+
+    return count
   }
 
   private markReached(root: T, reached: Set<number>): void {
@@ -205,20 +230,26 @@ function fold<T extends TreeNode>(rows: Array<TreeRow<T>>, foldKey: (record: T) 
   const out: Array<TreeRow<T>> = []
   const groups = new Map<string, TreeRow<T>>()
   const path: number[] = []
-  for (const [i, row] of rows.entries()) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]
     path.length = row.depth
     const parent = row.depth === 0 ? -1 : path[row.depth - 1]
     path.push(row.record.pid)
     const leaf = i + 1 >= rows.length || rows[i + 1].depth <= row.depth
+    if (!leaf) {
+      out.push(row)
+      continue
+    }
+
     const key = `${parent}\u0000${row.matched}\u0000${foldKey(row.record)}`
-    const group = leaf ? groups.get(key) : undefined
+    const group = groups.get(key)
     if (group) {
       group.count++
       continue
     }
 
     out.push(row)
-    if (leaf) groups.set(key, row)
+    groups.set(key, row)
   }
 
   return out

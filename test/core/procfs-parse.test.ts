@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {containerOf, parseBootTime, parseCmdline, parseEnviron, parseIo, parseNsLink, parsePasswd, parseSmapsRollup, parseStat, parseStatusIds, parseUptime, ttyName, unitOf} from '../../src/core/sources/procfs/parse.js'
+import {containerOf, parseBootTime, parseCmdline, parseCommandLine, parseEnviron, parseIo, parseNsLink, parsePasswd, parseSmapsRollup, parseStat, parseStatusIds, parseUptime, ttyName, unitOf} from '../../src/core/sources/procfs/parse.js'
 
 const TAIL = '0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0'
 const stat = (comm: string, rest = `S 1 2 3 34816 -1 0 0 0 0 0 7 8 0 0 20 -3 4 0 12345 999 10 ${TAIL}`) =>
@@ -53,6 +53,16 @@ describe('procfs parsers', () => {
       assert.equal(parseStat(Buffer.from('42 (x) S 1 2')), undefined)
       assert.equal(parseStat(Buffer.from('garbage')), undefined)
     })
+  })
+
+  it('parseCommandLine gives the arguments joined with spaces, and the first, as parseCmdline would', () => {
+    for (const text of ['a\0b c\0\0d\0', 'no-terminator', 'one\0', '\0', '\0\0', 'x\0\xff\xfe\0y', 'é\0ü', 'a b\0c']) {
+      const buf = Buffer.from(text, 'latin1')
+      const argv = parseCmdline(buf)
+      assert.deepEqual(parseCommandLine(buf), {argv0: argv[0], command: argv.join(' ')}, JSON.stringify(text))
+    }
+
+    assert.equal(parseCommandLine(Buffer.from('')), undefined)
   })
 
   it('parseCmdline splits on NUL and keeps empty arguments', () => {

@@ -53,6 +53,19 @@ describe('procfs source on a fixture tree', () => {
     }
   })
 
+  it('reads the command without the argument array unless argv is asked for', () => {
+    const whole = byPid()
+    for (const r of source().listSync(new Set(['pid', 'command', 'name']))) {
+      assert.equal(r.command, whole.get(r.pid)!.command)
+      assert.equal(r.name, whole.get(r.pid)!.name)
+      // No argument strings made (a kernel thread's empty array costs none).
+      assert.ok(r.argv === null || r.argv.length === 0, String(r.pid))
+    }
+
+    const withArgv = source().listSync(new Set(['pid', 'argv']))
+    assert.deepEqual(withArgv.map((r) => r.argv), [...whole.values()].map((r) => r.argv))
+  })
+
   it('fills a full record in raw units', () => {
     const r = byPid().get(100)!
     assert.deepEqual(r, {

@@ -5,7 +5,7 @@ import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
-import {containerOf, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
+import {containerOf, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseCommandLine, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
 import type {StatFields, StatusExtra} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
@@ -248,6 +248,7 @@ export class ProcfsSource implements ProcessSource {
       pageSize: fields.has('rssBytes') ? this.pageSize() : 4096,
       uptimeMs: isFailure(uptime) ? undefined : parseUptime(uptime),
       wantCmdline: anyOf(fields, CMDLINE_FIELDS),
+      wantArgv: fields.has('argv'),
       wantExe: fields.has('exe'),
       wantName: fields.has('name'),
       wantStatus: anyOf(fields, STATUS_FIELDS) || anyOf(fields, STATUS_EXTRA),
@@ -339,11 +340,21 @@ export class ProcfsSource implements ProcessSource {
       if (isFailure(buf)) {
         note(buf)
       } else {
-        const argv = parseCmdline(buf)
-        r.argv = argv
-        r.command = argv.length > 0 ? argv.join(' ') : `[${stat.name}]`
-        if (argv.length > 0 && Buffer.byteLength(stat.name) >= 15) {
-          const base = path.basename(argv[0].split(' ')[0])
+        // The array of arguments only when asked for: the command alone is one string.
+        let argv0: string | undefined
+        if (ctx.wantArgv) {
+          const argv = parseCmdline(buf)
+          r.argv = argv
+          r.command = argv.length > 0 ? argv.join(' ') : `[${stat.name}]`
+          argv0 = argv[0]
+        } else {
+          const line = parseCommandLine(buf)
+          r.command = line === undefined ? `[${stat.name}]` : line.command
+          argv0 = line?.argv0
+        }
+
+        if (argv0 !== undefined && Buffer.byteLength(stat.name) >= 15) {
+          const base = path.basename(argv0.split(' ')[0])
           if (base.startsWith(stat.name)) r.name = base
         }
       }

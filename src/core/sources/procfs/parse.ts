@@ -107,11 +107,26 @@ export function parseStat(buf: Buffer, extended = false): StatFields | undefined
   }
 }
 
+/** /proc/PID/cmdline as text: the arguments separated by NULs, without the last one's terminator. */
+function cmdlineText(buf: Buffer): string {
+  const end = buf.length > 0 && buf[buf.length - 1] === 0 ? buf.length - 1 : buf.length
+  return buf.toString('utf8', 0, end)
+}
+
 /** /proc/PID/cmdline: NUL-separated arguments. Empty for zombies and kernel threads. */
 export function parseCmdline(buf: Buffer): string[] {
-  if (buf.length === 0) return []
-  const end = buf[buf.length - 1] === 0 ? buf.length - 1 : buf.length
-  return buf.toString('utf8', 0, end).split('\0')
+  return buf.length === 0 ? [] : cmdlineText(buf).split('\0')
+}
+
+/**
+ * What parseCmdline(buf) gives joined with spaces, and its first argument, without the array
+ * and a string for each argument; undefined for an empty cmdline (no arguments).
+ */
+export function parseCommandLine(buf: Buffer): {argv0: string; command: string} | undefined {
+  if (buf.length === 0) return undefined
+  const text = cmdlineText(buf)
+  const nul = text.indexOf('\0')
+  return nul < 0 ? {argv0: text, command: text} : {argv0: text.slice(0, nul), command: text.replaceAll('\0', ' ')}
 }
 
 export interface StatusIds {
