@@ -106,10 +106,13 @@ export class TableWriter {
   private readonly rows: string[][]
   private narrow: boolean
   private count = 0
+  /** The longest text of each column so far: its width while every text is NARROW. */
+  private readonly longest: number[]
 
   constructor(private readonly options: RenderOptions) {
     this.rows = options.header ? [options.columns.map((c) => c.header)] : []
     this.narrow = this.rows.every((row) => row.every((text) => NARROW.test(text)))
+    this.longest = options.columns.map((_, j) => (options.header ? this.rows[0][j].length : 0))
   }
 
   add(record: object): void {
@@ -120,6 +123,7 @@ export class TableWriter {
     for (let j = 0; j < columns.length; j++) {
       const text = decorate ? decorate(i, columns[j], cell(columns[j], record)) : cell(columns[j], record)
       if (this.narrow && !NARROW.test(text)) this.narrow = false
+      if (text.length > this.longest[j]) this.longest[j] = text.length
       row.push(text)
     }
 
@@ -133,11 +137,14 @@ export class TableWriter {
     if (rows.length === 0) return ''
     const paint = options.color ? await colourPainter() : plainPainter
     const width: Width = this.narrow ? (text) => text.length : await widthFunction()
-    const widths = columns.map(() => 0)
-    for (const row of rows) {
-      for (let j = 0; j < n; j++) {
-        const w = width(row[j])
-        if (w > widths[j]) widths[j] = w
+    const widths = [...this.longest]
+    if (!this.narrow) {
+      widths.fill(0)
+      for (const row of rows) {
+        for (let j = 0; j < n; j++) {
+          const w = width(row[j])
+          if (w > widths[j]) widths[j] = w
+        }
       }
     }
 
