@@ -6,6 +6,7 @@ import {eachProcess, type Query, queryProcesses} from '../../src/core/query.js'
 import {buildSelection, type Selectors} from '../../src/core/select.js'
 import {parseSort} from '../../src/core/sort.js'
 import {ProcfsSource} from '../../src/core/sources/procfs/index.js'
+import {type ProcfsIo, systemIo} from '../../src/core/sources/procfs/read.js'
 import {FIXTURE_PASSWD, FIXTURE_PROCFS} from '../helpers/cli.js'
 
 const NOW = Date.parse('2026-01-01T00:00:00Z')
@@ -72,5 +73,16 @@ describe('eachProcess hands on what queryProcesses gives', () => {
     }
 
     assert.deepEqual((await both(query('-pid', {}, {limit: 2}))).pids, [105, 104])
+  })
+
+  it('stops reading at --limit when it hands on as it reads', async () => {
+    const stats: string[] = []
+    const io: ProcfsIo = {...systemIo, read: (p) => {
+      if (/\/\d+\/stat$/.test(p)) stats.push(p)
+      return systemIo.read(p)
+    }}
+    const procfs = new ProcfsSource({io, now: () => NOW, passwd: FIXTURE_PASSWD, root: FIXTURE_PROCFS})
+    assert.equal(await eachProcess(procfs, query('pid', {}, {limit: 3}), () => {}), 3)
+    assert.deepEqual(stats.map((p) => p.split('/').at(-2)), ['1', '2', '10'])
   })
 })
