@@ -51,8 +51,9 @@ export async function eachProcess(source: ProcessSource, query: Query, visit: (r
 
   const {limit, selection} = query
   let n = 0
-  if (limit === 0) return 0
+  // /proc is read (and found unreadable) whatever the limit, as a whole listing would read it.
   source.each(neededFields(query), (r) => {
+    if (n === limit) return false
     if (!selection.test(r)) return true
     visit(r)
     return ++n !== limit

@@ -55,7 +55,7 @@ describe('eachProcess hands on what queryProcesses gives', () => {
     ] as const) {
       const {calls, pids: got} = await both(q)
       assert.deepEqual(got, pids)
-      assert.deepEqual(calls, {each: q.limit === 0 ? 0 : 1, list: 0})
+      assert.deepEqual(calls, {each: 1, list: 0})
     }
   })
 
@@ -73,6 +73,14 @@ describe('eachProcess hands on what queryProcesses gives', () => {
     }
 
     assert.deepEqual((await both(query('-pid', {}, {limit: 2}))).pids, [105, 104])
+  })
+
+  it('fails on an unreadable /proc whatever the limit, as queryProcesses does', async () => {
+    const gone = new ProcfsSource({now: () => NOW, passwd: FIXTURE_PASSWD, root: `${FIXTURE_PROCFS}/no-such-dir`})
+    for (const limit of [undefined, 0, 1]) {
+      await assert.rejects(eachProcess(gone, query('pid', {}, {limit}), () => {}), /cannot read/)
+      await assert.rejects(queryProcesses(gone, query('pid', {}, {limit})), /cannot read/)
+    }
   })
 
   it('stops reading at --limit when it hands on as it reads', async () => {
