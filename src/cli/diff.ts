@@ -4,7 +4,7 @@ import {processColumns} from '../columns/index.js'
 import {changeColumn} from '../columns/diff.js'
 import {UsageError} from '../core/errors.js'
 import {type Change, diffSnapshots, ofHost} from '../core/diff.js'
-import {FIELDS, type ProcessInfo} from '../core/process-info.js'
+import {type Field, FIELDS, type ProcessInfo} from '../core/process-info.js'
 import {buildSelection} from '../core/select.js'
 import {sortRecords} from '../core/sort.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
@@ -25,6 +25,17 @@ async function readSnapshot(file: string): Promise<ProcessInfo[]> {
   }
 
   return parseSnapshot(text, file) as unknown as ProcessInfo[]
+}
+
+/**
+ * A snapshot file that does not record a field a selector reads would match nothing, silently:
+ * an empty diff that reads as "no leak". Refuse it instead.
+ */
+function requireFields(records: readonly ProcessInfo[], needs: ReadonlySet<Field>, file: string): void {
+  if (records.length === 0) return
+  for (const f of needs) {
+    if (records.every((r) => r[f] === undefined)) throw new UsageError(`${file} does not record ${f}, which the selectors need (write it with proc list --json --columns ...,${f})`)
+  }
 }
 
 import type {Context} from './context.js'
@@ -65,7 +76,8 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   let after: ProcessInfo[]
   if (args.after === undefined) {
     const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
-    after = await source.list({fields: new Set(FIELDS)})
+    // Whole records, and whatever the selectors read beyond them (--env, --port, --cgroup...).
+    after = await source.list({fields: new Set([...FIELDS, ...selection.needs])})
     // Another host's processes are not among those running here: they did not exit.
     const here = ofHost(before, source.machine().host)
     if (here.length < before.length) {
@@ -77,6 +89,8 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   }
 
   const {exited, started} = diffSnapshots(before, after)
+  if (args.after !== undefined) requireFields(started, selection.needs, args.after)
+  if (flags.exited) requireFields(exited, selection.needs, args.before!)
   const tag = (records: ProcessInfo[], change: Change) => selection.narrow(records.filter((r) => selection.test(r))).map((r) => ({...r, change}))
   const changes = sortRecords([...tag(started, 'started'), ...(flags.exited ? tag(exited, 'exited') : [])], plan.sort)
   const shown = plan.limit === undefined ? changes : changes.slice(0, plan.limit)

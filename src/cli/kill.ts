@@ -7,7 +7,7 @@ import {UsageError} from '../core/errors.js'
 import {describeUnmatched, isFailure, killWithConvergence, type KillRecord} from '../core/kill.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
-import {listSignals, parseLadder, parseSignal, signalShorthands, simpleLadder} from '../core/signals.js'
+import {listSignals, parseLadder, parseSignal, signalNames, signalShorthands, simpleLadder, translateSignal} from '../core/signals.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {planKill, targetSnapshot} from '../core/targets.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
@@ -60,7 +60,9 @@ left out of selector matches.`,
     group: flag.boolean({char: 'g', description: 'also signal every member of the targets\' process groups'}),
     max: flag.option({default: '100', description: 'refuse (exit 2, nothing sent) when the selection matches more processes than this; 0: no limit'}),
     quiet: flag.boolean({char: 'q', description: 'print nothing; the exit code tells'}),
-    list: flag.boolean({char: 'l', description: 'list the signal names and numbers, like kill -l'}),
+    list: flag.boolean({char: 'l', description: 'list the signal names, like kill -l; -l 9 names signal 9, -l KILL numbers it, -l 137 names the signal of exit status 137'}),
+    'list-signal': flag.option({description: 'the word after -l', hidden: true}),
+    table: flag.boolean({description: 'list the signals with their numbers; -L without --pidfile, like kill -L (with --pidfile, -L is --pidfile-locked, as pkill -L)'}),
     signal: flag.option({
       char: 's',
       default: 'TERM',
@@ -71,15 +73,42 @@ left out of selector matches.`,
     timeout: flag.option({char: 't', description: 'wait this long for the targets to exit, then send KILL'}),
     tree: flag.boolean({char: 'T', description: 'also signal every descendant, deepest first'}),
   },
-  // -9, -KILL and -s9 are --signal.
-  prepare: (argv) => ({argv: signalShorthands(argv)}),
+  // -9, -KILL and -s9 are --signal; -l WORD asks what WORD is.
+  prepare: (argv) => ({argv: signalShorthands(listWord(argv))}),
   strict: false,
   usage: '<%= command.id %> [PID... | -] [FLAGS]',
 }
 
+/**
+ * `-l 9`, `-lHUP`, `--list KILL`, `--list=137` (before any `--`): the word goes to --list-signal.
+ * `-L` is kill(1)'s table, unless a pidfile is given: then it is pkill's -L (--pidfile-locked).
+ */
+function listWord(argv: readonly string[]): string[] {
+  const dd = argv.indexOf('--')
+  const flags = dd === -1 ? argv : argv.slice(0, dd)
+  const pidfile = flags.some((a) => a === '-F' || a.startsWith('--pidfile') || /^-F./.test(a))
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') return [...out, ...argv.slice(i)]
+    const joined = /^(?:-l|--list=)(.+)$/.exec(a)
+    if (joined) out.push(`--list-signal=${joined[1]}`)
+    else if ((a === '-l' || a === '--list') && i + 1 < argv.length && /^[^-]/.test(argv[i + 1])) out.push(`--list-signal=${argv[++i]}`)
+    else if (a === '-L' && !pidfile) out.push('--table')
+    else out.push(a)
+  }
+
+  return out
+}
+
 export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void> {
-  if (flags.list) {
-    ctx.write(listSignals())
+  if (flags['list-signal'] !== undefined) {
+    ctx.write(translateSignal(flags['list-signal']) + '\n')
+    return
+  }
+
+  if (flags.list || flags.table) {
+    ctx.write(flags.table ? listSignals() : signalNames())
     return
   }
 

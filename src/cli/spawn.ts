@@ -60,7 +60,7 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
     }),
     'report-file': flag.option({description: 'write the record to this file (format: --report, default json)'}),
     signal: flag.option({char: 's', default: 'TERM', description: 'signal to send on timeout'}),
-    timeout: flag.option({char: 't', description: 'time limit (10s, 5m); 0 or none: no limit'}),
+    timeout: flag.option({char: 't', description: 'time limit (10s, 5m); 0 or none: no limit, as timeout(1) (proc wait --timeout 0 looks once instead)'}),
   },
   strict: false,
   usage: '<%= command.id %> [FLAGS] -- COMMAND [ARGS...]',

@@ -7,7 +7,7 @@ import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {ancestorPids, resolveTargets, targetSnapshot} from '../core/targets.js'
-import {parseTimeLimit} from '../core/units.js'
+import {parseWaitLimit} from '../core/units.js'
 import {waitForExit, waitForStart, type WaitRecord} from '../core/wait.js'
 import {outputFlags, selectorFlags, sourceFlags} from './flags.js'
 import {ndjsonLine} from '../output/render.js'
@@ -51,14 +51,14 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
     any: flag.boolean({description: 'wait until the first target exits', exclusive: ['all']}),
     for: flag.option({default: 'exit', description: 'exit: wait for the targets to end; start: wait for a matching process to appear', options: ['exit', 'start']}),
     quiet: flag.boolean({char: 'q', description: 'print nothing; the exit code tells'}),
-    timeout: flag.option({char: 't', description: 'give up after this long: exit 124 (default: wait forever)'}),
+    timeout: flag.option({char: 't', description: 'give up after this long: exit 124 (default: wait forever). 0 looks once: 0 if the condition holds now, else 124 at once'}),
   },
   strict: false,
   usage: '<%= command.id %> [PID... | -] [FLAGS]',
 }
 
 export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void> {
-  const timeoutMs = parseTimeLimit(flags.timeout, '--timeout')
+  const timeoutMs = parseWaitLimit(flags.timeout, '--timeout')
   const selection = buildSelection(ctx.selectorsFrom(flags))
   const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 
@@ -71,7 +71,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
     const found = await waitForStart(async () => {
       const snapshot = await source.list({fields})
       const ancestors = ancestorPids(snapshot)
-      return snapshot.filter((r) => !ancestors.has(r.pid) && selection.test(r))
+      return selection.narrow(snapshot.filter((r) => !ancestors.has(r.pid) && selection.test(r)))
     }, timeoutMs)
     if (found.length === 0) throw new ProcError(`timed out after ${flags.timeout}: nothing matching appeared`, TIMED_OUT)
     if (!flags.quiet) await ctx.print(found, plan)

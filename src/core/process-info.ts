@@ -152,10 +152,12 @@ export interface Evidence extends ProcessIdentity {
 const START_TIME_SLACK_MS = 1000
 
 /**
- * The evidence a record carries, strongest first: `startTicks` (with bootId when present), else
- * `startTime`, then `command` and `name`. An empty list means the pid alone.
+ * The evidence a record carries, strongest first: `startTicks` with `bootId` (decisive), else
+ * `startTicks` or `startTime`, then `command` and `name`. An empty list means the pid alone.
  */
 export function evidenceOf(wanted: Evidence): string[] {
+  // Start ticks with the boot id decide alone (see isSameTarget).
+  if (wanted.startTicks != null && wanted.bootId != null) return ['startTicks', 'bootId']
   const kinds: string[] = []
   if (wanted.startTicks != null) kinds.push('startTicks')
   else if (wanted.startTime != null) kinds.push('startTime')
@@ -171,6 +173,11 @@ export function evidenceOf(wanted: Evidence): string[] {
  */
 export function isSameTarget(wanted: Evidence, live: Evidence): boolean {
   if (!sameProcess(wanted, live)) return false
+  // Start ticks and boot id on both sides decide: a pid is reused within one tick (10 ms) only if
+  // the kernel cycled through every pid in that time. A process may retitle itself (nginx,
+  // redis, pm2, process.title) between a listing and a signal: the command then differs, and it
+  // is still the same process.
+  if (wanted.startTicks != null && live.startTicks != null && wanted.bootId != null && live.bootId != null) return true
   if (wanted.startTicks == null && wanted.startTime != null && live.startTime != null) {
     const a = Date.parse(wanted.startTime)
     const b = Date.parse(live.startTime)

@@ -54,7 +54,42 @@ export function parseSignal(text: string, flag = '--signal', allowZero = false):
   return {name, number}
 }
 
-/** Every signal, `N NAME` a line, for `proc kill -l`. */
+/** Every signal's name, as kill -l prints them: space-separated, lines within 80 columns. */
+export function signalNames(): string {
+  const lines: string[] = []
+  let line = ''
+  for (let n = 1; n <= MAX_SIGNAL; n++) {
+    if (!BY_NUMBER.has(n) && n < RTMIN) continue
+    const name = signalName(n)
+    if (line !== '' && line.length + 1 + name.length > 79) {
+      lines.push(line)
+      line = ''
+    }
+
+    line = line === '' ? name : `${line} ${name}`
+  }
+
+  return [...lines, line].join('\n') + '\n'
+}
+
+/**
+ * `kill -l WORD`, as kill(1) and bash: a number names its signal (`9` -> KILL), an exit status
+ * above 128 names the signal that ended it (`137` -> KILL), a name gives its number (`KILL`,
+ * `SIGKILL` -> 9). Anything else is a usage error.
+ */
+export function translateSignal(text: string): string {
+  const t = text.trim()
+  if (/^\d+$/.test(t)) {
+    const n = Number(t)
+    const number = n > 128 && n - 128 <= MAX_SIGNAL ? n - 128 : n
+    if (number < 1 || number > MAX_SIGNAL || (!BY_NUMBER.has(number) && number < RTMIN)) throw new UsageError(`-l: '${text}' is not a signal number or an exit status of one (1-${MAX_SIGNAL}, 129-${128 + MAX_SIGNAL})`)
+    return signalName(number)
+  }
+
+  return String(parseSignal(t, '-l').number)
+}
+
+/** Every signal, `N NAME` a line, for `proc kill -L`. */
 export function listSignals(): string {
   const lines: string[] = []
   for (let n = 1; n <= MAX_SIGNAL; n++) if (BY_NUMBER.has(n) || n >= RTMIN) lines.push(`${String(n).padStart(2)} ${signalName(n)}`)

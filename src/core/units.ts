@@ -41,6 +41,18 @@ export function parseTimeLimit(text: string | undefined, what: string): number |
   return Number.isFinite(ms) ? Math.max(1, ms) : undefined
 }
 
+/**
+ * How long `proc wait` waits, as psutil's wait(timeout) and PowerShell's Wait-Process -Timeout
+ * read it: undefined (forever) when not given or `none`/`inf`; `0` is no wait at all (look once).
+ * Unlike parseTimeLimit (timeout(1), spawn), where 0 means no limit.
+ */
+export function parseWaitLimit(text: string | undefined, what: string): number | undefined {
+  if (text === undefined || /^(none|inf|infinity)$/.test(text.trim())) return undefined
+  const ms = parseDuration(text, what)
+  if (!Number.isFinite(ms)) return undefined
+  return ms === 0 && Number(DURATION.exec(text.trim())![1]) === 0 ? 0 : Math.max(1, ms)
+}
+
 /** setTimeout for any delay: past MAX_TIMER_MS the wait is chained, never overflowed. */
 export function longTimeout(fn: () => void, ms: number, keep: (timer: NodeJS.Timeout) => void): void {
   if (!Number.isFinite(ms)) return

@@ -87,8 +87,8 @@ describe('flags and exit codes without traps', () => {
     assert.equal((await runCli(['list', '--user', ''])).code, 2)
   })
 
-  it('kill takes kill(1) forms: -9, -KILL, -SIGKILL, -s KILL, -l, and -0 as an existence check', async () => {
-    const listed = await runCli(['kill', '-l'])
+  it('kill takes kill(1) forms: -9, -KILL, -SIGKILL, -s KILL, -L, and -0 as an existence check', async () => {
+    const listed = await runCli(['kill', '-L'])
     assert.match(listed.stdout, /^ 9 KILL$/m)
     assert.match(listed.stdout, /^34 RTMIN$/m)
     for (const form of [['-0'], ['-s', '0'], ['--signal', '0']]) {

@@ -59,7 +59,7 @@ describe('procfs parsers', () => {
     for (const text of ['a\0b c\0\0d\0', 'no-terminator', 'one\0', '\0', '\0\0', 'x\0\xff\xfe\0y', 'é\0ü', 'a b\0c']) {
       const buf = Buffer.from(text, 'latin1')
       const argv = parseCmdline(buf)
-      assert.deepEqual(parseCommandLine(buf), {argv0: argv[0], command: argv.join(' ')}, JSON.stringify(text))
+      assert.deepEqual(parseCommandLine(buf), argv.length === 0 ? undefined : {argv0: argv[0], command: argv.join(' ')}, JSON.stringify(text))
     }
 
     assert.equal(parseCommandLine(Buffer.from('')), undefined)
@@ -69,6 +69,15 @@ describe('procfs parsers', () => {
     assert.deepEqual(parseCmdline(Buffer.from('a\0b c\0\0d\0')), ['a', 'b c', '', 'd'])
     assert.deepEqual(parseCmdline(Buffer.from('')), [])
     assert.deepEqual(parseCmdline(Buffer.from('no-terminator')), ['no-terminator'])
+  })
+
+  it('a retitled process (process.title, setproctitle) is read as ps reads it: the NUL padding dropped', () => {
+    const padded = Buffer.concat([Buffer.from('nginx: worker process\0'), Buffer.alloc(40)])
+    assert.deepEqual(parseCmdline(padded), ['nginx: worker process'])
+    assert.deepEqual(parseCommandLine(padded), {argv0: 'nginx: worker process', command: 'nginx: worker process'})
+    assert.deepEqual(parseCmdline(Buffer.from('t\0\0\0\0')), ['t'])
+    assert.deepEqual(parseCmdline(Buffer.alloc(20)), [], 'retitled to nothing: no arguments')
+    assert.equal(parseCommandLine(Buffer.alloc(20)), undefined)
   })
 
   it('parseStatusIds takes the effective uid and gid', () => {

@@ -106,7 +106,7 @@ describe('output that cannot be turned against its reader', function () {
       assert.equal(killed.code, 0, killed.stderr)
       const [r] = JSON.parse(killed.stdout)
       assert.equal(r.command, '=HYPERLINK("x") 300 +1')
-      assert.deepEqual([r.status, r.checkedBy], ['signalled', 'startTicks,command,name'])
+      assert.deepEqual([r.status, r.checkedBy], ['signalled', 'startTicks,bootId'])
     })
   })
 

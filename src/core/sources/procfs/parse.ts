@@ -107,15 +107,22 @@ export function parseStat(buf: Buffer, extended = false): StatFields | undefined
   }
 }
 
-/** /proc/PID/cmdline as text: the arguments separated by NULs, without the last one's terminator. */
+/**
+ * /proc/PID/cmdline as text: the arguments separated by NULs, without the last one's terminator.
+ * A process that retitled itself (process.title, setproctitle: nginx, redis, pm2, postgres) leaves
+ * the rest of its old argument area as NULs: every trailing NUL is dropped, as ps and pgrep do.
+ */
 function cmdlineText(buf: Buffer): string {
-  const end = buf.length > 0 && buf[buf.length - 1] === 0 ? buf.length - 1 : buf.length
+  let end = buf.length
+  while (end > 0 && buf[end - 1] === 0) end--
   return buf.toString('utf8', 0, end)
 }
 
 /** /proc/PID/cmdline: NUL-separated arguments. Empty for zombies and kernel threads. */
 export function parseCmdline(buf: Buffer): string[] {
-  return buf.length === 0 ? [] : cmdlineText(buf).split('\0')
+  const text = cmdlineText(buf)
+  // All NULs: a retitle to the empty string (ps shows the name in brackets, as for no arguments).
+  return text === '' ? [] : text.split('\0')
 }
 
 /**
@@ -123,8 +130,8 @@ export function parseCmdline(buf: Buffer): string[] {
  * and a string for each argument; undefined for an empty cmdline (no arguments).
  */
 export function parseCommandLine(buf: Buffer): {argv0: string; command: string} | undefined {
-  if (buf.length === 0) return undefined
   const text = cmdlineText(buf)
+  if (text === '') return undefined
   const nul = text.indexOf('\0')
   return nul < 0 ? {argv0: text, command: text} : {argv0: text.slice(0, nul), command: text.replaceAll('\0', ' ')}
 }
