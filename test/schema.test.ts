@@ -45,7 +45,7 @@ describe('the record schema', () => {
     ])
     assert.deepEqual(Object.keys(schema.definitions.spawnReport.properties), [
       'command', 'argv', 'pid', 'host', 'startTime', 'endTime', 'durationMs', 'exitCode', 'signal', 'timedOut', 'killedAfterTimeout',
-      'cpuUserMs', 'cpuSystemMs', 'maxRssBytes', 'runPeakRssBytes', 'runPeakRssSource', 'leaks', 'leaksCutShort', 'error', 'exitStatus',
+      'cpuUserMs', 'cpuSystemMs', 'maxRssBytes', 'runPeakRssBytes', 'runPeakRssSource', 'leaks', 'leakMethods', 'bornDuringKill', 'leaksCutShort', 'error', 'exitStatus',
     ])
   })
 
@@ -76,7 +76,7 @@ describe('the record schema', () => {
     const snapshot = (await runCli(['list', '--json'], {env: fixture})).stdout
     valid(JSON.parse((await runCli(['diff', '-', '--exited', '--json'], {input: snapshot})).stdout))
     const report = await runCli(['spawn', '--report', 'json', '--', 'sh', '-c', 'sleep 30 >/dev/null 2>&1 & exit 3'])
-    const [record] = JSON.parse(report.stderr)
+    const record = JSON.parse(report.stderr)
     valid([record], validateReport)
     assert.equal(record.leaks.length, 1)
     process.kill(record.leaks[0].pid, 'SIGKILL')

@@ -127,7 +127,10 @@ async function report(record: RunRecord, flags: {quiet: boolean; report?: string
   const text =
     format === 'openmetrics'
       ? await import('../output/openmetrics.js').then(({exposition, runFamilies}) => exposition(runFamilies(record)))
-      : await render([record], {color: false, columns: spawnColumns, format, header: true, project: true})
+      : format === 'json'
+        ? // One run, one record: the object itself, so `jq .exitCode` works.
+          (await render([record], {color: false, columns: spawnColumns, format: 'ndjson', header: true, project: true})).replace(/\n$/, '') + '\n'
+        : await render([record], {color: false, columns: spawnColumns, format, header: true, project: true})
   if (!flags['report-file']) {
     writeErr(text)
     return
@@ -169,6 +172,7 @@ async function settleLeaks(
   process.on('SIGINT', cut)
   process.on('SIGTERM', cut)
   try {
+    record.leakMethods = tracker.methods()
     const found = await tracker.find(graceMs, undefined, () => stop)
     record.leaks = found
     if (mode !== 'kill' || found.length === 0 || stop) return
@@ -176,6 +180,10 @@ async function settleLeaks(
     record.leaks = leaks
     const guarded = protectedPids(procfs.listSync(new Set(['pid', 'ppid', 'startTicks'])), process.pid)
     await killWithConvergence(leaks, {grow: 'tree', guarded, ladder: parseLadder('TERM,2s,KILL')}, procfs)
+    // What the kill found below the leaks while it ran (pm2 runs ps when it gets TERM) is part of
+    // the kill, with its own status: never a leak, which only detection finds.
+    record.leaks = leaks.filter((l) => l.found !== 'during')
+    record.bornDuringKill = leaks.filter((l) => l.found === 'during')
     if (tracker.cgroup?.canKill && tracker.cgroup.members().length > 0) tracker.cgroup.kill()
   } finally {
     for (const s of held) process.off(s, hold)
@@ -184,20 +192,43 @@ async function settleLeaks(
   }
 }
 
-/** The one-line human summary. */
-export function summary(r: RunRecord): string {
-  const what = `'${escapeControl(r.command.length > 60 ? r.command.slice(0, 59) + '…' : r.command)}'`
-  if (r.error) return `proc spawn: ${what} could not run (${escapeControl(r.error)}); exit ${r.exitStatus}`
+/** A word as a POSIX shell would need it written: bare when safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (word !== '' && /^[\w@%+=:,./-]+$/.test(word)) return word
+  return `'${word.replaceAll("'", `'\\''`)}'`
+}
+
+/** The width the summary tries to keep to (a terminal's, else 80). */
+const SUMMARY_WIDTH = 80
+
+/**
+ * The human summary: one line that fits in 80 columns where it can (the command is cut to make
+ * room), then a line for each process left behind.
+ */
+export function summary(r: RunRecord, width = SUMMARY_WIDTH): string {
+  const quoted = escapeControl(r.argv.map((a) => shellQuote(a)).join(' '))
+  const fit = (rest: (what: string) => string) => {
+    const room = Math.max(10, width - rest('').length)
+    return rest(quoted.length > room ? quoted.slice(0, room - 1) + '…' : quoted)
+  }
+
+  if (r.error) return fit((what) => `proc spawn: ${what} could not run (${escapeControl(r.error!)}); exit ${r.exitStatus}`)
   const how = r.signal ? `killed by ${r.signal}` : `exited ${r.exitCode}`
-  const timeout = r.timedOut ? `timed out${r.killedAfterTimeout ? ', KILLed after --kill-after' : ''}, ` : ''
-  const cpu = r.cpuUserMs === null ? '' : `, cpu ${(r.cpuUserMs / 1000).toFixed(2)}s user ${(r.cpuSystemMs! / 1000).toFixed(2)}s sys`
-  const rss =
-    r.runPeakRssBytes === null ? '' : `, peak rss ${formatBytes(r.runPeakRssBytes)} (${r.runPeakRssSource === 'cgroup' ? 'cgroup' : 'sampled over the tree'}; the child itself ${r.maxRssBytes === null ? '-' : formatBytes(r.maxRssBytes)})`
-  const leaks = (r.leaks.length > 0 ? `, ${r.leaks.length} left behind` : '') + (r.leaksCutShort ? ' (leak check cut short)' : '')
-  const line = `proc spawn: ${what} ${timeout}${how} after ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}; exit ${r.exitStatus}`
+  const timeout = r.timedOut ? `timed out${r.killedAfterTimeout ? ', KILLed' : ''}, ` : ''
+  const cpu = r.cpuUserMs === null ? '' : `, cpu ${((r.cpuUserMs + r.cpuSystemMs!) / 1000).toFixed(2)}s`
+  const rss = r.runPeakRssBytes === null ? '' : `, peak ${formatBytes(r.runPeakRssBytes)}`
+  const methods = r.leakMethods
+  const blind = methods !== null && !methods.includes('cgroup') ? ' (no cgroup)' : ''
+  const leaks =
+    methods === null ? '' : (r.leaks.length > 0 ? `, ${r.leaks.length} left behind${blind}` : `, no leaks${blind}`) + (r.leaksCutShort ? ' (check cut short)' : '')
+  // proc's status is said only where it is not the child's own code.
+  const status = r.exitCode === r.exitStatus && !r.timedOut ? '' : `; exit ${r.exitStatus}`
+  const line = fit((what) => `proc spawn: ${what} ${timeout}${how} in ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}${status}`)
   const shown = (r.leaks as Array<KillRecord & {foundBy?: string}>).map(
     (l) => `  left behind: ${l.pid} ${escapeControl(l.name ?? '-')} (found by ${l.foundBy}${l.status ? `, ${l.status}` : ''}): ${escapeControl(l.command ?? '')}`,
   )
-  return [line, ...shown].join('\n')
+  const during = (r.bornDuringKill as KillRecord[]).map(
+    (l) => `  born during the kill: ${l.pid} ${escapeControl(l.name ?? '-')} (${l.status ?? '-'}): ${escapeControl(l.command ?? '')}`,
+  )
+  return [line, ...shown, ...during].join('\n')
 }
-

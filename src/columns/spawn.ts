@@ -25,6 +25,8 @@ export const spawnColumns = [
   }),
   defineColumn({description: 'spawn: where runPeakRssBytes comes from: cgroup or sampled', header: 'FROM', id: 'runPeakRssSource', kind: 'string'}),
   defineColumn({description: 'spawn: processes the run left behind', header: 'LEAKS', id: 'leaks', kind: 'list'}),
+  defineColumn({description: 'spawn: the leak-detection methods the run had (cgroup, env, session, sampled); null under --leaks ignore', header: 'METHODS', id: 'leakMethods', kind: 'list'}),
+  defineColumn({description: 'spawn: processes born while --leaks kill ended the leaks, with their kill status (never leaks)', header: 'DURING', id: 'bornDuringKill', kind: 'list'}),
   defineColumn({description: 'spawn: TERM or INT ended the leak check early; leaks holds what was found by then', header: 'CUT', id: 'leaksCutShort', kind: 'string'}),
   defineColumn({description: 'spawn: why the child could not run', header: 'ERROR', id: 'error', kind: 'string'}),
   defineColumn({description: 'spawn: proc\'s own exit status (the child\'s, or 124-127, 128+N, 3 for --leaks fail)', header: 'STATUS', id: 'exitStatus', kind: 'count'}),

@@ -125,10 +125,10 @@ export async function runKill(records: KillRecord[], options: KillOptions, deps:
     pending.delete(t)
   }
 
-  /** Mark the signalled members that have ended since. */
+  /** Mark the members that have ended since (one found during the kill may end before its signal). */
   const sweep = () => {
     for (const t of pending) {
-      if (t.step === null) continue
+      if (t.step === null && stepNo === 0) continue
       if (liveness(startOf(t), deps.probe(t.pid)) !== 'alive') settle(t, ended(t))
     }
 
@@ -218,8 +218,11 @@ export async function runKill(records: KillRecord[], options: KillOptions, deps:
     }
   }
 
+  /** The signal of the step under way: a member found during the kill gets it at once. */
+  let current: Signal | undefined
   const signalStep = (signal: Signal) => {
     stepNo++
+    current = signal
     try {
       holdAll()
       for (const t of deepestFirst([...pending])) signalOne(t, signal)
@@ -245,7 +248,9 @@ export async function runKill(records: KillRecord[], options: KillOptions, deps:
   try {
     for (const step of ladder) {
       if (pending.size === 0 || aborted()) break
-      if (step.kind === 'wait') await waitFor(step.ms)
+      if (step.kind === 'wait') await waitFor(step.ms, (fresh) => {
+        for (const t of fresh) if (t.status === null && current) signalOne(t, current)
+      })
       else signalStep(step.signal)
     }
 

@@ -110,6 +110,10 @@ export interface RunRecord {
   /** Where runPeakRssBytes comes from. */
   runPeakRssSource: 'cgroup' | 'sampled' | null
   leaks: object[]
+  /** The leak-detection methods this run had (null under --leaks ignore): a clean result says what it rests on. */
+  leakMethods: string[] | null
+  /** Processes born while --leaks kill ended the leaks (children of leaks): part of the kill, each with its status. */
+  bornDuringKill: object[]
   /** The leak phase was ended early by TERM or INT to proc: `leaks` is what was found by then. */
   leaksCutShort: boolean
   /** Why the child could not run, when it could not. */
@@ -186,6 +190,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     exitCode: null,
     killedAfterTimeout: false,
     leaks: [],
+    leakMethods: null,
+    bornDuringKill: [],
     leaksCutShort: false,
     maxRssBytes: null,
     runPeakRssBytes: null,

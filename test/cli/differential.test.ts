@@ -186,7 +186,7 @@ function runnable(spec: CommandSpec): string[][] {
  * see a zombie (durations, and the column widths they change).
  */
 function mask(id: string, text: string): string {
-  if (id === 'spawn') return text.replaceAll(/, peak rss [^)]*\)/g, '').replaceAll(/\d[\d.]*|null|"sampled"|"cgroup"/g, 'N')
+  if (id === 'spawn') return text.replaceAll(/, peak [^,;]*/g, '').replaceAll(/\d[\d.]*|null|"sampled"|"cgroup"/g, 'N')
   if (id === 'wait') return text.replaceAll(/\d[\d.]*(ms|s)\b/g, 'T').replaceAll(/ +/g, ' ')
   return text
 }

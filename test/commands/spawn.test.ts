@@ -101,14 +101,14 @@ describe('proc spawn', () => {
       assert.equal(r.code, 124)
       // The timer, not the sleep, ended it: well before the sleep's 10 s, whatever the load.
       assert.ok(Date.now() - started < 8000, `${Date.now() - started} ms`)
-      const [record] = JSON.parse(r.stderr)
+      const record = JSON.parse(r.stderr)
       assert.deepEqual([record.timedOut, record.signal, record.killedAfterTimeout, record.exitStatus], [true, 'SIGTERM', false, 124])
     })
 
     it('a child that traps TERM ends with 137 via --kill-after', async () => {
       const r = await runCli(['spawn', '--timeout', '200ms', '--kill-after', '300ms', '--report', 'json', '--', 'sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'])
       assert.equal(r.code, 137)
-      const [record] = JSON.parse(r.stderr)
+      const record = JSON.parse(r.stderr)
       assert.deepEqual([record.timedOut, record.killedAfterTimeout, record.signal], [true, true, 'SIGKILL'])
     })
 
@@ -176,7 +176,7 @@ print(os.waitstatus_to_exitcode(status))
       const {code, stderr} = await run.done
       assert.equal(code, 0)
       assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms`)
-      const [record] = JSON.parse(stderr)
+      const record = JSON.parse(stderr)
       try {
         process.kill(-record.pid, 'SIGKILL') // the sleep, in the child's process group
       } catch {}
@@ -197,7 +197,7 @@ print(os.waitstatus_to_exitcode(status))
       const burn = 'const b = Buffer.alloc(100 * 1024 * 1024, 1); const t = Date.now(); while (Date.now() - t < 300) {} if (b[5] !== 1) process.exit(9)'
       const r = await runCli(['spawn', '--report', 'json', '--', process.execPath, '-e', burn])
       assert.equal(r.code, 0)
-      const [record] = JSON.parse(r.stderr)
+      const record = JSON.parse(r.stderr)
       assert.ok(record.maxRssBytes > 100 * 1024 * 1024, `maxRssBytes ${record.maxRssBytes}`)
       assert.ok(record.cpuUserMs >= 250 && record.cpuUserMs < 1500, `cpuUserMs ${record.cpuUserMs}`)
       assert.ok(record.durationMs >= 300)
@@ -215,7 +215,7 @@ print(os.waitstatus_to_exitcode(status))
       const file = path.join(dir, 'report.json')
       const f = await runCli(['spawn', '--report-file', file, '--', 'sh', '-c', 'exit 5'])
       assert.equal(f.code, 5)
-      assert.equal(JSON.parse(readFileSync(file, 'utf8'))[0].exitCode, 5)
+      assert.equal(JSON.parse(readFileSync(file, "utf8")).exitCode, 5)
     })
 
     it('a full disk for --report-file: a clear error, and the child\'s status still returned', async () => {
@@ -271,7 +271,7 @@ describe('proc spawn: exact in every environment', function () {
   it('the report gives the peak memory of the whole run next to the child\'s own', async function () {
     if (spawnSync('python3', ['-c', '0']).status !== 0) this.skip()
     const {stderr} = await runCli(['spawn', '--report', 'json', '--', 'sh', '-c', 'python3 -c "x = bytearray(100 * 1024 * 1024); import time; time.sleep(0.5)"'])
-    const [r] = JSON.parse(stderr)
+    const r = JSON.parse(stderr)
     assert.ok(r.runPeakRssBytes > 100 * 1024 * 1024, stderr)
     assert.ok(r.maxRssBytes < 50 * 1024 * 1024, 'the child (sh) itself is small')
     assert.ok(['cgroup', 'sampled'].includes(r.runPeakRssSource))
@@ -309,7 +309,7 @@ describe('proc spawn: exact in every environment', function () {
       child.kill(signal)
       const {code, stderr} = await done
       if (signal === 'SIGTERM') {
-        const [report] = JSON.parse(stderr)
+        const report = JSON.parse(stderr)
         assert.equal(report.leaksCutShort, true)
         assert.equal(code, 0, 'the child\'s own status')
       }

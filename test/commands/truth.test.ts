@@ -116,6 +116,60 @@ describe('truth in every corner', () => {
     })
   })
 
+  describe('a process born during a kill is part of the kill', () => {
+    // On TERM the shell runs a short-lived child before it exits (as pm2 and concurrently run ps).
+    const trapper = `trap "sleep 0.3; exit 0" TERM; sleep 1000 & wait`
+
+    it('kill --tree gives it the current signal at once and ends when every member has ended, not after the grace', async () => {
+      const child = startProcess('sh', ['-c', trapper])
+      await cmdlineIs(child.pid!, 'sh')
+      while (!readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'latin1').trim()) await sleep(5)
+      const t0 = performance.now()
+      const r = await runCli(['kill', String(child.pid), '--tree', '--timeout', '60s', '--json'])
+      const took = performance.now() - t0
+      assert.equal(r.code, 0, r.stderr)
+      const records = JSON.parse(r.stdout) as Array<{found: string; name: string; status: string}>
+      assert.ok(records.every((m) => m.status === 'signalled' || m.status === 'gone'), r.stdout)
+      // The grace is 60 s: a kill that waited for it would take it all.
+      assert.ok(took < 30_000, `took ${took} ms`)
+    })
+
+    it('spawn --leaks kill reports it apart from the leaks, with its status, never as a leak without a method', async () => {
+      const r = await runCli(['spawn', '--leaks', 'kill', '--report', 'json', '--', 'sh', '-c', `setsid sh -c '${trapper}' >/dev/null 2>&1 &`])
+      assert.equal(r.code, 0, r.stderr)
+      const report = JSON.parse(r.stderr)
+      assert.ok(report.leaks.length >= 1, r.stderr)
+      for (const l of report.leaks) assert.ok(['cgroup', 'env', 'session', 'sampled'].includes(l.foundBy), JSON.stringify(l))
+      for (const b of report.bornDuringKill) {
+        assert.equal(b.found, 'during')
+        assert.ok(b.status !== null, JSON.stringify(b))
+      }
+
+      assert.ok(Array.isArray(report.leakMethods) && report.leakMethods.includes('env'))
+      const text = await runCli(['spawn', '--leaks', 'kill', '--', 'sh', '-c', `setsid sh -c '${trapper}' >/dev/null 2>&1 &`])
+      assert.doesNotMatch(text.stderr, /undefined/)
+      assert.match(text.stderr, /left behind/)
+    })
+  })
+
+  describe('spawn says how it ended in one line', () => {
+    it('quotes argv as a shell would and keeps to 80 columns', async () => {
+      const r = await runCli(['spawn', '--', 'sh', '-c', 'exit 3', ''])
+      assert.equal(r.code, 3)
+      const line = r.stderr.trim()
+      assert.match(line, /^proc spawn: sh -c 'exit 3' '' exited 3 in /)
+      assert.ok(line.length <= 80, line)
+      const long = await runCli(['spawn', '--', 'sh', '-c', `exit 0; ${'x'.repeat(200)}`])
+      assert.ok(long.stderr.trim().length <= 80, long.stderr)
+      assert.match(long.stderr, /…/)
+    })
+
+    it('--report json writes one object (jq .exitCode works)', async () => {
+      const r = await runCli(['spawn', '--report', 'json', '--', 'sh', '-c', 'exit 4'])
+      assert.equal(JSON.parse(r.stderr).exitCode, 4)
+    })
+  })
+
   describe('diff', () => {
     it('refuses a selector on a field the snapshot does not record, instead of an empty answer', async () => {
       const before = path.join(dir, 'before.json')
