@@ -224,11 +224,16 @@ export function summary(r: RunRecord, width = SUMMARY_WIDTH): string {
   // proc's status is said only where it is not the child's own code.
   const status = r.exitCode === r.exitStatus && !r.timedOut ? '' : `; exit ${r.exitStatus}`
   const line = fit((what) => `proc spawn: ${what} ${timeout}${how} in ${(r.durationMs / 1000).toFixed(2)}s${cpu}${rss}${leaks}${status}`)
-  const shown = (r.leaks as Array<KillRecord & {foundBy?: string}>).map(
-    (l) => `  left behind: ${l.pid} ${escapeControl(l.name ?? '-')} (found by ${l.foundBy}${l.status ? `, ${l.status}` : ''}): ${escapeControl(l.command ?? '')}`,
+  // One line a process, its command cut to the width.
+  const member = (head: string, command: string | null | undefined) => {
+    const text = escapeControl(command ?? '')
+    const room = Math.max(10, width - head.length)
+    return head + (text.length > room ? text.slice(0, room - 1) + '…' : text)
+  }
+
+  const shown = (r.leaks as Array<KillRecord & {foundBy?: string}>).map((l) =>
+    member(`  left behind: ${l.pid} ${escapeControl(l.name ?? '-')} (found by ${l.foundBy}${l.status ? `, ${l.status}` : ''}): `, l.command),
   )
-  const during = (r.bornDuringKill as KillRecord[]).map(
-    (l) => `  born during the kill: ${l.pid} ${escapeControl(l.name ?? '-')} (${l.status ?? '-'}): ${escapeControl(l.command ?? '')}`,
-  )
+  const during = (r.bornDuringKill as KillRecord[]).map((l) => member(`  born during the kill: ${l.pid} ${escapeControl(l.name ?? '-')} (${l.status ?? '-'}): `, l.command))
   return [line, ...shown, ...during].join('\n')
 }

@@ -9,7 +9,7 @@ import {type Clock, pollUntil, realClock} from './wait.js'
 const CANDIDATE_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'ppid', 'pgid', 'sid', 'state', 'startTicks', 'kernelThread'])
 
 /** How a leak was found, strongest first. */
-export const LEAK_METHODS = ['cgroup', 'env', 'session', 'sampled'] as const
+export const LEAK_METHODS = ['cgroup', 'env', 'session', 'sampled', 'daemon'] as const
 export type LeakMethod = (typeof LEAK_METHODS)[number]
 
 export type Leak = ProcessInfo & {foundBy: LeakMethod}
@@ -19,7 +19,10 @@ export type Leak = ProcessInfo & {foundBy: LeakMethod}
  * 1. a cgroup v2 child group the child joins before exec (catches everything);
  * 2. an environment cookie, a variable name unique to the run (lost to `env -i`);
  * 3. the child's session and process group (it runs detached; lost to setsid);
- * 4. descendants sampled during the run, by pid and start time (lost to quick double forks).
+ * 4. descendants sampled during the run, by pid and start time (lost to quick double forks);
+ * 5. without a cgroup, daemons: born during the run, in a session that did not exist before it,
+ *    their parent not a process from before the run (init, or another such), and their environment
+ *    area written over by a retitle, as nginx and redis do after setsid and a double fork.
  */
 export class LeakTracker {
   readonly cookie: string
@@ -38,6 +41,8 @@ export class LeakTracker {
    */
   private sessionPinned = false
   private timer: NodeJS.Timeout | undefined
+  /** Sessions and processes that existed before the run (for the daemon method; without a cgroup). */
+  private before: {pids: Set<number>; sessions: Set<number>} | undefined
   /** The listing taken as the child exited, for the first look for leftovers. */
   private atExit: ProcessInfo[] | undefined
 
@@ -53,7 +58,16 @@ export class LeakTracker {
 
   /** Methods that can work for this run. */
   methods(): LeakMethod[] {
-    return LEAK_METHODS.filter((m) => (m === 'cgroup' ? this.cgroup !== undefined : m === 'session' ? this.detached : m === 'env' ? this.useCookie : true))
+    return LEAK_METHODS.filter((m) =>
+      m === 'cgroup' ? this.cgroup !== undefined : m === 'session' ? this.detached : m === 'env' ? this.useCookie : m === 'daemon' ? this.cgroup === undefined : true,
+    )
+  }
+
+  /** Before the child starts: what already exists is never a daemon of the run. */
+  starting(): void {
+    if (this.cgroup) return
+    const listing = this.source.listSync(new Set<Field>(['pid', 'sid']))
+    this.before = {pids: new Set(listing.map((r) => r.pid)), sessions: new Set(listing.flatMap((r) => (r.sid === null ? [] : [r.sid])))}
   }
 
   /** The child's argv and environment: the cookie added, and a trampoline into the cgroup. */
@@ -172,6 +186,15 @@ export class LeakTracker {
 
     for (const r of alive) {
       if (this.sampled.has(r.pid) && this.sampled.get(r.pid) === r.startTicks) add(r.pid, 'sampled')
+    }
+
+    const before = this.before
+    if (before && this.childStart !== null) {
+      for (const r of alive) {
+        if (found.has(r.pid) || r.kernelThread || r.startTicks === null || r.startTicks < this.childStart) continue
+        if (r.sid === null || before.sessions.has(r.sid) || r.ppid === null || (r.ppid !== 1 && before.pids.has(r.ppid))) continue
+        if (this.source.environOverwritten(r.pid)) add(r.pid, 'daemon')
+      }
     }
 
     return found

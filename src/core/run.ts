@@ -57,6 +57,8 @@ export interface RunTracker {
   /** The run's own cgroup's memory.peak, where there is one. */
   memoryPeak(): number | undefined
   watchdogScript(): string
+  /** Just before the child starts. */
+  starting?(): void
   started(pid: number, detached: boolean): void
   stopped(): void
 }
@@ -227,6 +229,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     }
 
     if (tracker) launch = tracker.prepare(argv, options.env)
+    tracker?.starting?.()
   }
 
   const before = probes?.self()

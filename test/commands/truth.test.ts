@@ -1,7 +1,7 @@
 // Silent wrong answers and traps that real tools and a new user found (issue 29).
 
 import {strict as assert} from 'node:assert'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -9,6 +9,8 @@ import {runCli} from '../helpers/cli.js'
 import {isAlive, startProcess, startSleeper} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+const readdirPids = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number)
 
 /** Until /proc/PID/cmdline starts with `text` (a retitle or an exec happened). */
 async function cmdlineIs(pid: number, text: string): Promise<void> {
@@ -149,6 +151,38 @@ describe('truth in every corner', () => {
       const text = await runCli(['spawn', '--leaks', 'kill', '--', 'sh', '-c', `setsid sh -c '${trapper}' >/dev/null 2>&1 &`])
       assert.doesNotMatch(text.stderr, /undefined/)
       assert.match(text.stderr, /left behind/)
+    })
+  })
+
+  describe('without a cgroup, a daemon that double-forks and writes over its environment', () => {
+    const daemon = (mark: string) => `use POSIX qw(setsid); open STDIN, "</dev/null"; open STDOUT, ">/dev/null"; open STDERR, ">/dev/null"; exit if fork; setsid; exit if fork; $0 = "${mark}: master process " . ("x" x 3000); sleep 300`
+
+    afterEach(() => {
+      // The daemons left the test's process groups: end them by their marker.
+      for (const pid of readdirPids()) {
+        try {
+          if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith('prtruthd')) process.kill(pid, 'SIGKILL')
+        } catch {}
+      }
+    })
+
+    it('is found (foundBy daemon) and fails --leaks fail; the report says no cgroup was used', async () => {
+      const mark = `prtruthd${process.pid}`
+      const r = await runCli(['spawn', '--no-cgroup', '--leaks', 'fail', '--report', 'json', '--', 'perl', '-e', daemon(mark)])
+      assert.equal(r.code, 3, r.stderr)
+      const report = JSON.parse(r.stderr)
+      assert.deepEqual(report.leaks.map((l: {foundBy: string}) => l.foundBy), ['daemon'])
+      assert.ok(!report.leakMethods.includes('cgroup'))
+      const text = await runCli(['spawn', '--no-cgroup', '--leaks', 'kill', '--', 'perl', '-e', daemon(mark)])
+      assert.match(text.stderr, /1 left behind \(no cgroup\)/)
+      assert.match(text.stderr, /found by daemon, (signalled|killed)/)
+    })
+
+    it('a process that existed before the run is never one', async () => {
+      const mark = `prtruthd${process.pid}b`
+      startProcess('perl', ['-e', daemon(mark)])
+      const r = await runCli(['spawn', '--no-cgroup', '--leaks', 'fail', '--', 'sleep', '0.1'])
+      assert.equal(r.code, 0, r.stderr)
     })
   })
 

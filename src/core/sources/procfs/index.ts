@@ -5,7 +5,7 @@ import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
-import {containerOf, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseCommandLine, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
+import {containerOf, isEnvironOverwritten, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseCommandLine, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
 import type {StatFields, StatusExtra} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
@@ -160,6 +160,12 @@ export class ProcfsSource implements ProcessSource {
     const stat = isFailure(buf) ? undefined : parseStat(buf)
     if (!stat) return undefined
     return {childSystemMs: stat.cstime * MS_PER_TICK, childUserMs: stat.cutime * MS_PER_TICK, pgid: stat.pgid, tpgid: stat.tpgid}
+  }
+
+  /** Whether the environment area of pid was written over by a retitle (false when unreadable). */
+  environOverwritten(pid: number): boolean {
+    const buf = this.io.read(`${this.root}/${pid}/environ`)
+    return !isFailure(buf) && isEnvironOverwritten(buf)
   }
 
   /** Whether the environment of pid holds a variable of this name (false when unreadable). */

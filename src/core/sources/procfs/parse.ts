@@ -326,6 +326,18 @@ export function parseNetTable(text: string, proto: 'tcp' | 'tcp6' | 'udp' | 'udp
 }
 
 /** /proc/PID/environ: NUL-separated K=V pairs, as an object (a later duplicate wins, as getenv's does not: rare). */
+/**
+ * Whether an environment area was written over (setproctitle: nginx, redis, perl's $0 move the
+ * environment away and use its memory for a longer title): it does not begin with KEY=. An empty
+ * area (env -i) is not written over.
+ */
+export function isEnvironOverwritten(buf: Buffer): boolean {
+  if (buf.length === 0) return false
+  const end = buf.indexOf(0)
+  const eq = buf.indexOf(0x3d)
+  return eq <= 0 || (end >= 0 && end < eq)
+}
+
 export function parseEnviron(buf: Buffer): Record<string, string> {
   const env: Record<string, string> = {}
   for (const pair of buf.toString('utf8').split('\0')) {
