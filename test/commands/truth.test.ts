@@ -204,6 +204,20 @@ describe('truth in every corner', () => {
     })
   })
 
+  describe('start times', () => {
+    it('are exact to /proc/uptime\'s 10 ms, not btime\'s whole second: never before the process started', async () => {
+      for (let i = 0; i < 5; i++) {
+        const t0 = Date.now()
+        const child = startSleeper()
+        const r = await runCli(['list', String(child.pid), '--json', '-c', 'pid,startTime'])
+        const t1 = Date.now()
+        const start = Date.parse(JSON.parse(r.stdout)[0].startTime)
+        assert.ok(start >= t0 - 10, `started at ${t0}, read as ${start}`)
+        assert.ok(start <= t1 + 11, `read as ${start} after ${t1}`)
+      }
+    })
+  })
+
   describe('diff', () => {
     it('refuses a selector on a field the snapshot does not record, instead of an empty answer', async () => {
       const before = path.join(dir, 'before.json')

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {containerOf, parseBootTime, parseCmdline, parseCommandLine, parseEnviron, parseIo, parseNsLink, parsePasswd, parseSmapsRollup, parseStat, parseStatusIds, parseUptime, ttyName, unitOf} from '../../src/core/sources/procfs/parse.js'
+import {bootInstant, containerOf, parseBootTime, parseCmdline, parseCommandLine, parseEnviron, parseIo, parseNsLink, parsePasswd, parseSmapsRollup, parseStat, parseStatusIds, parseUptime, ttyName, unitOf} from '../../src/core/sources/procfs/parse.js'
 
 const TAIL = '0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0'
 const stat = (comm: string, rest = `S 1 2 3 34816 -1 0 0 0 0 0 7 8 0 0 20 -3 4 0 12345 999 10 ${TAIL}`) =>
@@ -99,6 +99,11 @@ describe('procfs parsers', () => {
     assert.equal(parseUptime('x'), undefined)
     assert.equal(parseBootTime('cpu 1 2\nbtime 1700000000\nprocesses 5\n'), 1_700_000_000_000)
     assert.equal(parseBootTime('cpu 1 2\n'), undefined)
+    // The boot instant to the millisecond, within btime's second.
+    assert.equal(bootInstant(1_700_000_000_000, 1_700_000_100_000, 99_370), 1_700_000_000_630)
+    assert.equal(bootInstant(1_700_000_000_000, 1_700_000_100_000, 100_020), 1_700_000_000_000, 'never before btime')
+    assert.equal(bootInstant(1_700_000_000_000, 1_700_000_100_000, 90_000), 1_700_000_000_999, 'never past its second')
+    assert.equal(bootInstant(1_700_000_000_000, 5, undefined), 1_700_000_000_000)
     const users = parsePasswd('root:x:0:0::/root:/bin/sh\n# comment\nbad\nbob:x:1000:1000::/:/bin/sh\n')
     assert.equal(users.get(0), 'root')
     assert.equal(users.get(1000), 'bob')

@@ -5,7 +5,7 @@ import {userNames} from '../../users.js'
 import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
 import type {ListOptions, ProcessSource, Probe} from '../source.js'
 import {pidExists} from '../exists.js'
-import {containerOf, isEnvironOverwritten, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseCommandLine, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
+import {bootInstant, containerOf, isEnvironOverwritten, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseCommandLine, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
 import type {StatFields, StatusExtra} from './parse.js'
 import {DENIED, type Failure, isFailure, type ProcfsIo, systemIo, VANISHED} from './read.js'
 
@@ -246,13 +246,15 @@ export class ProcfsSource implements ProcessSource {
 
   private context(fields: ReadonlySet<Field>) {
     const uptime = this.readText('uptime')
+    const nowMs = this.now()
+    const uptimeMs = isFailure(uptime) ? undefined : parseUptime(uptime)
     return {
       bootId: isFailure(uptime) ? null : this.bootId(),
       host: this.host(),
-      bootTimeMs: fields.has('startTime') ? this.bootTime() : undefined,
-      nowMs: this.now(),
+      bootTimeMs: fields.has('startTime') ? bootInstant(this.bootTime(), nowMs, uptimeMs) : undefined,
+      nowMs,
       pageSize: fields.has('rssBytes') ? this.pageSize() : 4096,
-      uptimeMs: isFailure(uptime) ? undefined : parseUptime(uptime),
+      uptimeMs,
       wantCmdline: anyOf(fields, CMDLINE_FIELDS),
       wantArgv: fields.has('argv'),
       wantExe: fields.has('exe'),

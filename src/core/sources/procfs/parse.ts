@@ -267,6 +267,18 @@ export function parseBootTime(text: string): number | undefined {
   return m ? Number(m[1]) * 1000 : undefined
 }
 
+/**
+ * The boot instant to the millisecond: the clock less the uptime (/proc/uptime, to 10 ms), kept
+ * within the second btime names (btime is the boot instant cut to whole seconds, so a start time
+ * from it alone is up to a second early). Without an uptime, btime itself.
+ */
+export function bootInstant(btimeMs: number | undefined, nowMs: number, uptimeMs: number | undefined): number | undefined {
+  if (uptimeMs === undefined) return btimeMs
+  const estimate = Math.round(nowMs - uptimeMs)
+  if (btimeMs === undefined) return estimate
+  return Math.min(Math.max(estimate, btimeMs), btimeMs + 999)
+}
+
 export interface ExitStatus {
   code: number | null
   signal: number | null
