@@ -41,6 +41,13 @@ export interface RunOptions {
    * Otherwise the child leads a process group of its own and signals go to that group.
    */
   interactive: boolean
+  /**
+   * timeout(1)'s --foreground: the child stays in proc's process group (it may read the terminal
+   * and get its signals), and on timeout only the child is signalled, never its descendants.
+   */
+  foreground?: boolean
+  /** Told each signal the timeout sends (--signal, then KILL after --kill-after), as it is sent. */
+  onTimeoutSignal?(signal: string): void
   probes?: RunProbes
   /** Leak detection: wraps the child's argv and environment, samples while it runs. */
   tracker?: RunTracker
@@ -264,13 +271,16 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   const timedOut = () => {
     if (record.timedOut || !running || child?.pid === undefined) return
     record.timedOut = true
-    signalChild(options.timeoutSignal.number, true)
-    if (options.timeoutSignal.name !== 'SIGKILL' && options.timeoutSignal.name !== 'SIGCONT') signalChild('SIGCONT', true)
+    const tree = !options.foreground
+    options.onTimeoutSignal?.(options.timeoutSignal.name)
+    signalChild(options.timeoutSignal.number, tree)
+    if (options.timeoutSignal.name !== 'SIGKILL' && options.timeoutSignal.name !== 'SIGCONT') signalChild('SIGCONT', tree)
     if (options.killAfterMs !== undefined) {
       longTimeout(
         () => {
           record.killedAfterTimeout = running
-          signalChild('SIGKILL', true)
+          if (running) options.onTimeoutSignal?.('SIGKILL')
+          signalChild('SIGKILL', tree)
         },
         options.killAfterMs,
         (t) => timers.push(t),

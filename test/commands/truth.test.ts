@@ -186,6 +186,45 @@ describe('truth in every corner', () => {
     })
   })
 
+  describe('spawn --foreground and --verbose, as timeout(1)', () => {
+    it('--verbose says each signal the timeout sends', async () => {
+      const r = await runCli(['spawn', '-v', '--timeout', '200ms', '--kill-after', '200ms', '--', 'sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'])
+      assert.equal(r.code, 137)
+      assert.match(r.stderr, /^proc spawn: timed out: sending signal TERM to command sh$/m)
+      assert.match(r.stderr, /^proc spawn: timed out: sending signal KILL to command sh$/m)
+      const quiet = await runCli(['spawn', '--timeout', '200ms', '--', 'sleep', '10'])
+      assert.doesNotMatch(quiet.stderr, /sending signal/)
+    })
+
+    it('--foreground signals only the child on timeout: its children go on, as with timeout --foreground', async () => {
+      const mark = `${process.pid}${Date.now() % 100_000}`
+      const r = await runCli(['spawn', '--foreground', '--leaks', 'ignore', '--timeout', '300ms', '--', 'sh', '-c', `sleep 30.${mark} >/dev/null 2>&1 & wait`])
+      assert.equal(r.code, 124, r.stderr)
+      const left = readdirPids().filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'latin1') === `sleep\0${`30.${mark}`}\0`
+        } catch {
+          return false
+        }
+      })
+      assert.equal(left.length, 1, 'the child\'s child still runs')
+      process.kill(left[0], 'SIGKILL')
+      const group = await runCli(['spawn', '--leaks', 'ignore', '--timeout', '300ms', '--', 'sh', '-c', `sleep 31.${mark} >/dev/null 2>&1 & wait`])
+      assert.equal(group.code, 124)
+      // Without --foreground the child's group is signalled: its child ends too.
+      const live = () =>
+        readdirPids().filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`sleep\0${`31.${mark}`}`) && !readFileSync(`/proc/${pid}/stat`, 'latin1').includes(') Z')
+          } catch {
+            return false
+          }
+        })
+      for (let i = 0; i < 500 && live().length > 0; i++) await sleep(10)
+      assert.deepEqual(live(), [])
+    })
+  })
+
   describe('spawn says how it ended in one line', () => {
     it('quotes argv as a shell would and keeps to 80 columns', async () => {
       const r = await runCli(['spawn', '--', 'sh', '-c', 'exit 3', ''])
