@@ -27,7 +27,9 @@ export const spec: CommandSpec = {
 
 With selectors or --where, shows the matching processes with their ancestors up to the root
 (--descendants adds everything under each match), matches highlighted on a terminal.
-Identical sibling leaves fold into one line (3*[sleep 60]) unless --no-compact.
+Processes are never folded where their pids show, as pstree -p: each has its own line. Identical
+sibling threads fold into one line (6*[{node}]); so do identical sibling processes when the pid is
+not among the columns, or with --compact. --no-compact folds nothing.
 JSON nests records in "children"; NDJSON and CSV are flat, depth-first, with depth and ppid.`,
   examples: [
     {command: '<%= config.bin %> <%= command.id %>', description: 'the whole forest'},
@@ -48,7 +50,11 @@ JSON nests records in "children"; NDJSON and CSV are flat, depth-first, with dep
       helpGroup: 'OUTPUT',
     }),
     ascii: flag.boolean({description: 'draw with ASCII instead of box-drawing characters', helpGroup: 'OUTPUT'}),
-    compact: flag.boolean({allowNo: true, default: true, description: 'fold identical sibling leaves into N*[command]', helpGroup: 'OUTPUT'}),
+    compact: flag.boolean({
+      allowNo: true,
+      description: 'fold identical sibling leaves into N*[command], processes too (default: threads, and processes only when no pid is shown); --no-compact folds nothing',
+      helpGroup: 'OUTPUT',
+    }),
     depth: flag.option({description: 'show at most this many levels below the roots', helpGroup: 'OUTPUT'}),
     descendants: flag.boolean({description: 'with selectors: also show everything under each match', helpGroup: 'SELECT'}),
   },
@@ -71,13 +77,15 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   const showThreads = flags.threads && (table || plan.format === 'json') && source.threadsOf !== undefined
   if (showThreads) fields.add('threads')
   const take = async () => {
-    const records = (await takeSnapshot(source, {fields, sampleMs})).filter((r) => flags['include-self'] || r.pid !== process.pid)
+    const records = (await takeSnapshot(source, {fields, sampleMs})).filter((r) => selection.keep(r))
     return showThreads ? withThreads(records, source, table) : records
   }
 
   // Leaves fold when everything shown but their pids is the same.
   const shown = plan.columns.filter((c) => c.id !== 'pid')
-  const fold = table && flags.compact && shown.length > 0
+  const fold = table && flags.compact !== false && shown.length > 0
+  // Processes whose pids show differ: they fold only when asked (pstree -p never folds them).
+  const foldProcesses = flags.compact === true || !plan.columns.some((c) => c.id === 'pid')
   const draw = async (records: ProcessInfo[]) => {
     const tree = new ProcessTree(sortRecords(records, plan.sort), () => 0)
     if (rootPid !== undefined && !tree.get(rootPid)) throw new NoSuchProcess(rootPid)
@@ -85,7 +93,7 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
     const matched = selection.active ? new Set(selection.narrow(records.filter((r) => r.tid === undefined && selection.test(r))).map((r) => r.pid)) : undefined
     const rows = layoutForest(tree, {
       descendants: flags.descendants,
-      foldKey: fold ? (r) => shown.map((c) => String(c.value(r as unknown as Record<string, unknown>))).join('\u0000') : undefined,
+      foldKey: fold ? (r) => (r.tid === undefined && !foldProcesses ? undefined : shown.map((c) => String(c.value(r as unknown as Record<string, unknown>))).join('\u0000')) : undefined,
       match: matched ? (r) => matched.has(r.pid) : undefined,
       maxDepth,
       rootPid,

@@ -19,7 +19,8 @@ export interface Query {
 
 /** The fields a query needs the source to read: nothing more, so unneeded /proc files stay unread. */
 export function neededFields(query: Query): Set<Field> {
-  if (query.fullRecords) return new Set(FIELDS)
+  // Whole records, and whatever the selectors read beyond them (--env, --port, --no-kernel...).
+  if (query.fullRecords) return new Set([...FIELDS, ...query.selection.needs])
   const fields = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', ...query.selection.needs])
   for (const c of [...query.columns, ...query.sort.map((k) => k.column)]) for (const f of c.needs) fields.add(f)
   return fields

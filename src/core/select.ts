@@ -46,6 +46,8 @@ export interface Selection {
   narrow<T extends ProcessInfo>(matches: readonly T[]): T[]
   /** Whether narrow() keeps fewer than all the matches: it needs them all first. */
   narrows: boolean
+  /** Whether a record stays in a listing whatever the selectors: not proc itself, not a kernel thread under --no-kernel. */
+  keep(record: ProcessInfo): boolean
   /** Fields the tests read. */
   needs: Set<Field>
   /** True when any selector was given. */
@@ -186,9 +188,11 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
     tests.push((r) => inodes.every(([f, inode]) => r[f] === inode))
   }
 
+  // Leaving kernel threads out narrows any listing; alone it selects nothing (a tree stays whole).
+  const filters: Array<(r: ProcessInfo) => boolean> = []
   if (selectors.kernel === false) {
     need('kernelThread')
-    tests.push((r) => r.kernelThread === false)
+    filters.push((r) => r.kernelThread !== true)
   }
 
   if (selectors.realUser?.length) {
@@ -262,12 +266,14 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
   }
 
   const active = tests.length > 0
-  if (!selectors.includeSelf) tests.unshift((r) => r.pid !== selfPid)
+  if (!selectors.includeSelf) filters.unshift((r) => r.pid !== selfPid)
+  tests.unshift(...filters)
   const pick = selectors.pick
   return {
     active,
     narrows: pick !== undefined,
     narrow: (matches) => (pick === undefined || matches.length <= 1 ? [...matches] : [matches.reduce((a, b) => (later(a, b) === (pick === 'newest') ? a : b))]),
+    keep: (r) => filters.every((t) => t(r)),
     needs,
     test: (r) => tests.every((t) => t(r)),
   }

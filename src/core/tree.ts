@@ -160,8 +160,8 @@ export interface ForestOptions<T> {
   descendants?: boolean
   /** Deepest level shown; the roots are depth 0. */
   maxDepth?: number
-  /** Fold identical sibling leaves (same key) into one row, like pstree. */
-  foldKey?: (record: T) => string
+  /** Fold identical sibling leaves (same key) into one row, like pstree. Leaves with one key fold into one row; undefined: this leaf never folds. */
+  foldKey?: (record: T) => string | undefined
 }
 
 export interface TreeRow<T> {
@@ -226,7 +226,7 @@ export function layoutForest<T extends TreeNode>(tree: ProcessTree<T>, options: 
 }
 
 /** Among the rows of one parent, leaves with the same key become one row with a count. */
-function fold<T extends TreeNode>(rows: Array<TreeRow<T>>, foldKey: (record: T) => string): Array<TreeRow<T>> {
+function fold<T extends TreeNode>(rows: Array<TreeRow<T>>, foldKey: (record: T) => string | undefined): Array<TreeRow<T>> {
   const out: Array<TreeRow<T>> = []
   const groups = new Map<string, TreeRow<T>>()
   const path: number[] = []
@@ -236,12 +236,13 @@ function fold<T extends TreeNode>(rows: Array<TreeRow<T>>, foldKey: (record: T) 
     const parent = row.depth === 0 ? -1 : path[row.depth - 1]
     path.push(row.record.pid)
     const leaf = i + 1 >= rows.length || rows[i + 1].depth <= row.depth
-    if (!leaf) {
+    const own = leaf ? foldKey(row.record) : undefined
+    if (own === undefined) {
       out.push(row)
       continue
     }
 
-    const key = `${parent}\u0000${row.matched}\u0000${foldKey(row.record)}`
+    const key = `${parent}\u0000${row.matched}\u0000${own}`
     const group = groups.get(key)
     if (group) {
       group.count++

@@ -42,6 +42,12 @@ const COMMANDS: Array<{id: string; line: (w: World, sel: string[]) => string[]; 
   {empty: 0, id: 'list', line: (_w, sel) => ['list', ...sel, '--format', 'pids'], pids: (out) => out.split(/\s+/).filter(Boolean).map(Number)},
   {
     empty: 0,
+    id: 'list --json',
+    line: (_w, sel) => ['list', ...sel, '--json'],
+    pids: (out) => (JSON.parse(out) as Array<{pid: number}>).map((r) => r.pid),
+  },
+  {
+    empty: 0,
     id: 'tree',
     line: (_w, sel) => ['tree', ...sel, '--format', 'ndjson', '-c', 'pid,matched'],
     pids: (out) => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as {matched: boolean; pid: number}).filter((r) => r.matched).map((r) => r.pid),

@@ -111,10 +111,10 @@ describe('proc tree', () => {
     assert.ok(ndjson.every((r) => typeof r.ppid === 'number' && typeof r.startTicks === 'number'))
   })
 
-  it('folds identical sibling leaves unless --no-compact', async () => {
+  it('folds identical sibling leaves with --compact, not with --no-compact', async () => {
     const parent = startProcess('sh', ['-c', 'sleep 300 & sleep 300 & sleep 300 & wait'])
     await new Promise((r) => setTimeout(r, 300))
-    const folded = await runCli(['tree', String(parent.pid), '--no-header', '--ascii'])
+    const folded = await runCli(['tree', String(parent.pid), '--no-header', '--ascii', '--compact'])
     assert.match(folded.stdout, new RegExp(`^\\s*${parent.pid} sh -c .*\\n\\s*\\d+ \`- 3\\*\\[sleep 300\\]\\n$`))
     const full = await runCli(['tree', String(parent.pid), '--no-header', '--ascii', '--no-compact'])
     assert.equal(full.stdout.trimEnd().split('\n').length, 4)

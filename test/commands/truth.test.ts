@@ -243,6 +243,33 @@ describe('truth in every corner', () => {
     })
   })
 
+  describe('proc tree', () => {
+    it('--no-kernel leaves out kernel threads only: a process and its threads stay', async () => {
+      const node = startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'])
+      // Node's worker threads start with it.
+      while (Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${node.pid}/status`, 'latin1'))![1]) < 5) await sleep(5)
+      const table = await runCli(['tree', String(node.pid), '--no-kernel'])
+      assert.match(table.stdout, /\*\[\{node\}\]|\{node\}/, table.stdout)
+      const json = await runCli(['tree', String(node.pid), '--no-kernel', '--json'])
+      assert.equal(JSON.parse(json.stdout)[0].pid, node.pid)
+      const all = await runCli(['tree', '--no-kernel', '-c', 'pid,command'])
+      assert.doesNotMatch(all.stdout, /\[kthreadd\]|\[kworker/)
+    })
+
+    it('never folds processes where pids show (pstree -p); folds them without pids or with --compact', async () => {
+      const sh = startProcess('sh', ['-c', 'sleep 301 & sleep 301 & sleep 301 & wait'])
+      while (readFileSync(`/proc/${sh.pid}/task/${sh.pid}/children`, 'latin1').trim().split(' ').length < 3) await sleep(5)
+      await sleep(50)
+      const withPids = await runCli(['tree', String(sh.pid)])
+      assert.equal(withPids.stdout.match(/─ sleep 301$/gm)?.length, 3, withPids.stdout)
+      assert.doesNotMatch(withPids.stdout, /\*\[/)
+      const noPids = await runCli(['tree', String(sh.pid), '-c', 'command'])
+      assert.match(noPids.stdout, /3\*\[sleep 301\]/)
+      const compact = await runCli(['tree', String(sh.pid), '--compact'])
+      assert.match(compact.stdout, /3\*\[sleep 301\]/)
+    })
+  })
+
   describe('start times', () => {
     it('are exact to /proc/uptime\'s 10 ms, not btime\'s whole second: never before the process started', async () => {
       for (let i = 0; i < 5; i++) {
