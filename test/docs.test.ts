@@ -108,6 +108,10 @@ function prelude(dir: string, script: string): string {
     lines.push(`${JSON.stringify(process.execPath)} -e "require('net').createServer().listen(3000)" &`)
     lines.push("for i in $(seq 1 600); do grep -q ':0BB8 [0-9A-F:]* 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null && break; sleep 0.05; done")
   }
+  if (script.includes('--port 5173')) {
+    // A dev server listening on 5173 (14F5 in /proc/net/tcp), as the readiness recipes wait for.
+    lines.push(`${JSON.stringify(process.execPath)} -e "require('net').createServer().listen(5173)" &`)
+  }
   if (script.includes('app.pid')) lines.push('echo $T > app.pid')
   if (/monday|before\.json/.test(script)) lines.push('proc list --format csv > monday.csv; cp monday.csv tuesday.csv; proc list --json > before.json')
   if (script.includes('fleet-')) lines.push('proc list --format ndjson > fleet-0900.ndjson; proc list --format ndjson > fleet-1000.ndjson')

@@ -3,10 +3,11 @@ import {readFileSync} from 'node:fs'
 import {processColumns} from '../columns/index.js'
 import {changeColumn} from '../columns/diff.js'
 import {UsageError} from '../core/errors.js'
-import {type Change, diffSnapshots, ofHost} from '../core/diff.js'
+import {type Change, diffSnapshots, ofHost, pipelinePartners} from '../core/diff.js'
 import {type Field, FIELDS, type ProcessInfo} from '../core/process-info.js'
 import {buildSelection} from '../core/select.js'
 import {sortRecords} from '../core/sort.js'
+import {ancestorPids} from '../core/targets.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {outputFlags, selectorFlags, sourceFlags} from './flags.js'
 import {parseSnapshot, readStdin} from '../input/records.js'
@@ -74,8 +75,9 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   if (!plan) return
   let before = await readSnapshot(args.before!)
   let after: ProcessInfo[]
+  let source: ReturnType<typeof openSource> | undefined
   if (args.after === undefined) {
-    const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+    source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
     // Whole records, and whatever the selectors read beyond them (--env, --port, --cgroup...).
     after = await source.list({fields: new Set([...FIELDS, ...selection.needs])})
     // Another host's processes are not among those running here: they did not exit.
@@ -88,7 +90,13 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
     after = await readSnapshot(args.after)
   }
 
-  const {exited, started} = diffSnapshots(before, after)
+  // proc's own pipeline partners (| tee, | head) and the shell running it are not new
+  // processes, as proc itself is not.
+  const pipes = source?.stdioPipes?.bind(source)
+  const ours = args.after === undefined ? new Set([...(pipes ? pipelinePartners(after, pipes) : []), ...ancestorPids(after)]) : new Set<number>()
+  const diff = diffSnapshots(before, after)
+  const {exited} = diff
+  const started = diff.started.filter((r) => !ours.has(r.pid))
   if (args.after !== undefined) requireFields(started, selection.needs, args.after)
   if (flags.exited) requireFields(exited, selection.needs, args.before!)
   const tag = (records: ProcessInfo[], change: Change) => selection.narrow(records.filter((r) => selection.test(r))).map((r) => ({...r, change}))

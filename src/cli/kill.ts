@@ -4,16 +4,17 @@ import type {OutputPlan} from './context.js'
 import {parseColumns} from '../columns/index.js'
 import {checkedByColumn, foundColumn, signalColumn, statusColumn, stepColumn} from '../columns/status.js'
 import {UsageError} from '../core/errors.js'
-import {describeUnmatched, isFailure, killWithConvergence, type KillRecord} from '../core/kill.js'
+import {describeFailures, describeUnmatched, isFailure, killWithConvergence, type KillRecord} from '../core/kill.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
-import {listSignals, parseLadder, parseSignal, signalNames, signalShorthands, simpleLadder, translateSignal} from '../core/signals.js'
+import {describeLadder, listSignals, parseLadder, parseSignal, signalNames, signalShorthands, simpleLadder, translateSignal} from '../core/signals.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
 import {planKill, targetSnapshot} from '../core/targets.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import {optionalDuration} from '../core/units.js'
 import {outputFlags, selectorFlags, sourceFlags} from './flags.js'
 import {ASCII_GLYPHS, isUtf8Locale, renderForest, UNICODE_GLYPHS} from '../output/tree.js'
+import {writeErr} from '../output/stdio.js'
 
 const {limit: _limit, sort: _sort, ...killOutputFlags} = outputFlags
 const {sample: _sample, ...killSourceFlags} = sourceFlags
@@ -144,7 +145,16 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   })
 
   if (flags['dry-run']) {
-    for (const r of records) r.status ??= 'dry-run'
+    // What would be sent: the ladder's first signal now, the rest on the ladder's schedule.
+    const first = ladder.find((s) => s.kind === 'signal')!
+    for (const r of records) {
+      if (r.status !== null) continue
+      r.status = 'dry-run'
+      r.signal = first.kind === 'signal' ? first.signal.name : null
+      r.step = 1
+    }
+
+    if (!flags.quiet && ladder.length > 1) writeErr(`proc kill: dry run: the ladder would be ${describeLadder(ladder)}\n`)
   } else {
     await killWithConvergence(records, {cgroup: flags.freeze, grow: flags.tree ? 'tree' : flags.group ? 'group' : undefined, guarded, ladder}, source)
   }
@@ -153,6 +163,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   // --signal 0 is kill -0: every target must exist.
   if (records.some((r) => isFailure(r.status) || (signal.number === 0 && r.status === 'gone'))) process.exitCode = 1
   if (matched === 0 && !flags['allow-empty']) ctx.nothingMatched(flags.quiet, describeUnmatched(records))
+  else if (process.exitCode === 1 && !flags.quiet) writeErr(`proc kill: ${describeFailures(records) ?? 'nothing was signalled'}\n`)
 }
 
 /** One record per target; a dry run of --tree is drawn as the tree it would signal. */

@@ -39,7 +39,7 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
     {command: '<%= config.bin %> <%= command.id %> 4242', description: 'until 4242 exits'},
     {command: '<%= config.bin %> <%= command.id %> --name make --timeout 10m', description: 'until every make exits; 124 after ten minutes'},
     {command: '<%= config.bin %> <%= command.id %> 11 12 13 --any', description: 'until the first of them exits'},
-    {command: `<%= config.bin %> <%= command.id %> --for start --match 'vite.*--port 5173' --timeout 30s`, description: 'until a dev server is up'},
+    {command: '<%= config.bin %> <%= command.id %> --for start --port 5173 --timeout 30s', description: 'until a dev server listens (its port, not its command line: a wrapper shows up first)'},
     {command: '<%= config.bin %> list --name worker --json | <%= config.bin %> <%= command.id %> --format ndjson', description: 'one NDJSON line per exit, as it happens'},
   ],
   flags: {

@@ -25,15 +25,23 @@ defineColumn({
   kind: 'string',
   needs: ['state'],
 })
-defineColumn({aliases: ['comm'], description: 'process name (comm, extended from argv[0] when cut at 15 bytes)', header: 'NAME', id: 'name', kind: 'string', needs: ['name']})
+defineColumn({
+  aliases: ['comm'],
+  description: 'process name (comm, extended from argv[0] when cut at 15 bytes); the table adds <defunct> for a zombie, as ps',
+  header: 'NAME',
+  id: 'name',
+  kind: 'string',
+  // The state: a zombie's name shows <defunct> in the table, as ps shows comm.
+  needs: ['name', 'state'],
+})
 defineColumn({description: 'executable path, null when denied or gone', header: 'EXE', id: 'exe', kind: 'string', needs: ['exe']})
 defineColumn({
   aliases: ['cmd', 'args', 'cmdline'],
-  description: 'full command line; [name] for zombies and kernel threads',
+  description: 'full command line; [name] for zombies and kernel threads; the table adds <defunct> for a zombie, as ps',
   header: 'COMMAND',
   id: 'command',
   kind: 'string',
-  needs: ['command'],
+  needs: ['command', 'state'],
 })
 defineColumn({
   description: 'argument vector (JSON array in CSV)',

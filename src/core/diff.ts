@@ -1,6 +1,6 @@
 /** Comparing two snapshots of the process table by identity (host + pid + startTicks + bootId). */
 
-import {type ProcessIdentity, sameProcess} from './process-info.js'
+import {type ProcessIdentity, type ProcessInfo, sameProcess} from './process-info.js'
 
 export type Change = 'exited' | 'started'
 
@@ -34,4 +34,22 @@ export function diffSnapshots<T extends Identified>(before: readonly T[], after:
 /** The records read on `host`, and those that do not say where they were read (older snapshots). */
 export function ofHost<T extends {host?: string | null}>(records: readonly T[], host: string | null): T[] {
   return host === null ? [...records] : records.filter((r) => r.host == null || r.host === host)
+}
+
+/**
+ * The other members of proc's own pipeline (`proc diff before.json | tee out`), which are not
+ * what the diff is after, as proc itself is not: proc's siblings whose stdin or stdout is one of
+ * the pipes proc's own stdin and stdout are. A process the script started before, beside proc,
+ * shares no pipe with it and stays.
+ */
+export function pipelinePartners(records: readonly ProcessInfo[], stdioPipes: (pid: number) => string[], self = process.pid): Set<number> {
+  const out = new Set<number>()
+  const me = records.find((r) => r.pid === self)
+  const mine = new Set(stdioPipes(self))
+  if (!me || me.ppid === null || mine.size === 0) return out
+  for (const r of records) {
+    if (r.pid !== self && r.ppid === me.ppid && stdioPipes(r.pid).some((p) => mine.has(p))) out.add(r.pid)
+  }
+
+  return out
 }

@@ -294,19 +294,33 @@ export function isFailure(status: KillStatus | null): boolean {
   return status === 'denied' || status === 'foreign' || status === 'reused' || status === 'protected' || status === 'survived'
 }
 
+/** What each status that sends nothing (or fails) means, for the one-line messages. */
+const MEANING: Partial<Record<KillStatus, string>> = {
+  denied: 'denied (not permitted, or not visible to proc)',
+  foreign: 'foreign (read on another host, or before this boot)',
+  gone: 'gone (no such process)',
+  protected: 'protected (init, proc or its ancestors; --force to allow)',
+  reused: 'reused (the pid now belongs to another process)',
+  survived: 'survived (still running after the last signal)',
+}
+
+/** `2 protected (...), 1 reused (...)`: the records of these statuses, class by class. */
+function countByMeaning(records: readonly KillRecord[], statuses: ReadonlySet<KillStatus>): string {
+  const counts = new Map<string, number>()
+  for (const r of records) if (r.status && statuses.has(r.status)) counts.set(MEANING[r.status]!, (counts.get(MEANING[r.status]!) ?? 0) + 1)
+  return [...counts].map(([what, n]) => `${n} ${what}`).join(', ')
+}
+
 /** Why kill sent nothing, class by class, for the one-line message. */
 export function describeUnmatched(records: readonly KillRecord[]): string {
   if (records.length === 0) return 'no process matched'
-  const meaning: Partial<Record<KillStatus, string>> = {
-    denied: 'denied (not permitted, or not visible to proc)',
-    foreign: 'foreign (read on another host, or before this boot)',
-    gone: 'gone (no such process)',
-    protected: 'protected (init, proc or its ancestors; --force to allow)',
-    reused: 'reused (the pid now belongs to another process)',
-  }
-  const counts = new Map<string, number>()
-  for (const r of records) if (r.status && meaning[r.status]) counts.set(meaning[r.status]!, (counts.get(meaning[r.status]!) ?? 0) + 1)
-  return `nothing was signalled: ${[...counts].map(([what, n]) => `${n} ${what}`).join(', ')}`
+  return `nothing was signalled: ${countByMeaning(records, new Set(['denied', 'foreign', 'gone', 'protected', 'reused']))}`
+}
+
+/** Why kill exits 1 although it signalled something: undefined when nothing failed. */
+export function describeFailures(records: readonly KillRecord[]): string | undefined {
+  const text = countByMeaning(records, new Set(['denied', 'foreign', 'protected', 'reused', 'survived']))
+  return text === '' ? undefined : `not signalled as asked: ${text}`
 }
 
 /** A source that can also list and tell cgroups (procfs): what a converging kill needs. */

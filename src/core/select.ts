@@ -1,3 +1,5 @@
+import {setFlagsFromString} from 'node:v8'
+
 import {UsageError} from './errors.js'
 import type {Field, ProcessInfo} from './process-info.js'
 import {groupId} from './users.js'
@@ -65,8 +67,12 @@ const STATE_NAMES: Record<string, string> = {
   zombie: 'Z',
 }
 
-/** The longest pattern proc takes: far past any real one, short of V8's own limits. */
-export const MAX_PATTERN = 10_000
+/**
+ * The longest pattern proc takes: as long as the command line a process can hold (Linux's
+ * default ARG_MAX, 2 MiB), as pgrep matches whole 100 KB command lines. A pattern given on the
+ * command line is itself cut at 128 KiB by the kernel (MAX_ARG_STRLEN); --where reads it too.
+ */
+export const MAX_PATTERN = 2 * 1024 * 1024
 
 /** Input echoed in a message, cut to a readable length. */
 export function quoteInput(text: string, max = 60): string {
@@ -84,8 +90,28 @@ export function parseRegex(source: string, flag: string, flags = ''): RegExp {
     regex.test('')
     return regex
   } catch (error) {
+    // Irregexp compiles a long literal (a whole 100 KB command line) past its code-size limit;
+    // V8's linear-time engine takes it (no backreferences or lookaround, which such a pattern
+    // rarely has).
+    if (/too large/.test((error as Error).message)) {
+      const linear = linearRegex(source, flags)
+      if (linear) return linear
+    }
+
     const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')
     throw new UsageError(`${flag}: invalid regex ${quoteInput(source)}: ${reason}`)
+  }
+}
+
+/** The pattern on V8's linear-time engine (flag `l`), turned on for this process; undefined if it cannot take it. */
+function linearRegex(source: string, flags: string): RegExp | undefined {
+  try {
+    setFlagsFromString('--enable-experimental-regexp-engine')
+    const regex = new RegExp(source, flags + 'l')
+    regex.test('')
+    return regex
+  } catch {
+    return undefined
   }
 }
 

@@ -25,7 +25,7 @@ export function cell(column: ColumnDef, record: object): string {
   if (v === null || v === undefined) return '-'
   const text = escapeControl(column.format(v))
   // As ps shows a zombie: its name in brackets, then <defunct>. JSON keeps state Z and the raw fields.
-  return column.id === 'command' && (record as {state?: unknown}).state === 'Z' ? `${text} <defunct>` : text
+  return (column.id === 'command' || column.id === 'name') && (record as {state?: unknown}).state === 'Z' ? `${text} <defunct>` : text
 }
 
 type Width = (text: string) => number
@@ -195,6 +195,7 @@ export async function renderTable(records: readonly object[], options: RenderOpt
  * them, a blank line between records.
  */
 export function renderList(records: readonly object[], columns: readonly ColumnDef[]): string {
-  const pad = Math.max(...columns.map((c) => c.id.length)) + 1
-  return records.map((r) => columns.map((c) => `${(c.id + ':').padEnd(pad)} ${cell(c, r)}\n`).join('')).join('\n')
+  // Labelled with the table's headers, over the table's formatted values (tasklist /fo LIST).
+  const pad = Math.max(...columns.map((c) => c.header.length)) + 1
+  return records.map((r) => columns.map((c) => `${(c.header + ':').padEnd(pad)} ${cell(c, r)}\n`).join('')).join('\n')
 }

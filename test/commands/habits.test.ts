@@ -13,14 +13,17 @@ import {startProcess, startSleeper} from '../helpers/processes.js'
 const settle = () => new Promise((r) => setTimeout(r, 300))
 
 describe('ps, pgrep and tasklist habits', () => {
-  it('--format list is one block of field: value lines a record, tasklist /fo LIST style', async () => {
+  it('--format list is one block of HEADER: value lines a record, tasklist /fo LIST style', async () => {
     const a = startSleeper()
     await settle()
     const {code, stdout} = await runCli(['list', '--pid', String(a.pid), '--format', 'list', '-c', 'pid,name,command'])
     assert.equal(code, 0)
-    assert.equal(stdout, `pid:     ${a.pid}\nname:    sleep\ncommand: sleep 300\n`)
+    assert.equal(stdout, `PID:     ${a.pid}\nNAME:    sleep\nCOMMAND: sleep 300\n`)
+    // The labels are the table's headers, over the table's formatted values.
+    const mem = await runCli(['list', '--pid', String(a.pid), '--format', 'list', '-c', 'rss,elapsed'])
+    assert.match(mem.stdout, /^RSS:\s+[\d.]+[KMG]?\nELAPSED:\s+\d\d:\d\d\n$/)
     const two = await runCli(['list', '--pid', `${a.pid},${process.pid}`, '--format', 'list', '-c', 'pid', '--include-self'])
-    assert.equal(two.stdout, [`pid: ${Math.min(a.pid!, process.pid)}\n`, `pid: ${Math.max(a.pid!, process.pid)}\n`].join('\n'))
+    assert.equal(two.stdout, [`PID: ${Math.min(a.pid!, process.pid)}\n`, `PID: ${Math.max(a.pid!, process.pid)}\n`].join('\n'))
   })
 
   it('--format pids prints pids as pgrep does, -d sets the delimiter', async () => {

@@ -1,6 +1,7 @@
 // Silent wrong answers and traps that real tools and a new user found (issue 29).
 
 import {strict as assert} from 'node:assert'
+import {execFile} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -9,6 +10,13 @@ import {runCli} from '../helpers/cli.js'
 import {isAlive, startProcess, startSleeper} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A shell line's stdout and stderr. */
+function runShell(argv: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(argv[0], argv.slice(1), {env: {...process.env, NO_COLOR: '1'}}, (_e, stdout, stderr) => resolve(stdout + stderr))
+  })
+}
 
 const readdirPids = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number)
 
@@ -270,6 +278,36 @@ describe('truth in every corner', () => {
     })
   })
 
+  describe('--match as pgrep -f', () => {
+    it('matches a 100 KB command line with a 100 KB pattern (procps\' own test)', async () => {
+      const long = `m${process.pid}` + 'x'.repeat(100_000)
+      const child = startProcess('sh', ['-c', 'sleep 300', long])
+      await cmdlineIs(child.pid!, 'sh')
+      const r = await runCli(['list', '--match', `^sh -c sleep 300 ${long}$`, '--format', 'pids'])
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(r.stdout.trim(), String(child.pid))
+    })
+  })
+
+  describe('a zombie', () => {
+    it('shows <defunct> after its name too, as ps shows comm', async () => {
+      // sh execs sleep, which never reaps the child sh left: a zombie under a live parent.
+      const parent = startProcess('sh', ['-c', 'sh -c "exit 0" & exec sleep 300'])
+      let zombie: number | undefined
+      for (let i = 0; i < 2000 && zombie === undefined; i++) {
+        await sleep(5)
+        try {
+          const kids = readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, 'latin1').trim().split(' ').filter(Boolean).map(Number)
+          zombie = kids.find((k) => readFileSync(`/proc/${k}/stat`, 'latin1').includes(') Z '))
+        } catch {}
+      }
+
+      assert.ok(zombie, 'a zombie')
+      const r = await runCli(['list', String(zombie), '-c', 'pid,name,command'])
+      assert.match(r.stdout, /sh <defunct>\s+\[sh\] <defunct>/)
+    })
+  })
+
   describe('start times', () => {
     it('are exact to /proc/uptime\'s 10 ms, not btime\'s whole second: never before the process started', async () => {
       for (let i = 0; i < 5; i++) {
@@ -285,6 +323,21 @@ describe('truth in every corner', () => {
   })
 
   describe('diff', () => {
+    it('leaves out proc\'s own pipeline and the shell running it, never what the script started before', async () => {
+      const before = path.join(dir, 'pipe-before.json')
+      writeFileSync(before, (await runCli(['list', '--json'])).stdout)
+      const bin = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(process.cwd(), 'bin/run.js'))}`
+      const script = `${bin} diff ${before} --fail-on-new -c pid,name | tee /dev/null; echo "rc=\${PIPESTATUS[0]}"`
+      for (const shell of [['bash', '-c', script], ['bash', '-mc', script]]) {
+        const out = await runShell(shell)
+        assert.match(out, /rc=0/, out)
+      }
+
+      const leaky = await runShell(['bash', '-c', `sleep 301 & L=$!; ${script}; kill $L`])
+      assert.match(leaky, /rc=1/, leaky)
+      assert.match(leaky, /sleep/)
+    })
+
     it('refuses a selector on a field the snapshot does not record, instead of an empty answer', async () => {
       const before = path.join(dir, 'before.json')
       const after = path.join(dir, 'after.json')

@@ -48,6 +48,8 @@ export interface ProcessSource {
   exists(pid: number): boolean
   /** Whether some process holds a lock on this file (device and inode, as stat(2) gives them; procfs only). */
   isLocked?(dev: number, ino: number): boolean
+  /** The pipes a process's stdin and stdout are (`pipe:[N]`), to tell the members of one pipeline (procfs only). */
+  stdioPipes?(pid: number): string[]
   /** The threads of a process other than its main thread, by tid, with their names (procfs only). */
   threadsOf?(pid: number): Array<{name: string; tid: number}>
   /** Read one process's fields (procfs only). */

@@ -162,6 +162,17 @@ export class ProcfsSource implements ProcessSource {
     return {childSystemMs: stat.cstime * MS_PER_TICK, childUserMs: stat.cutime * MS_PER_TICK, pgid: stat.pgid, tpgid: stat.tpgid}
   }
 
+  /** The pipes pid's stdin and stdout are (`pipe:[N]`); none when they are not pipes or unreadable. */
+  stdioPipes(pid: number): string[] {
+    const out: string[] = []
+    for (const fd of [0, 1]) {
+      const link = this.io.readlink(`${this.root}/${pid}/fd/${fd}`)
+      if (!isFailure(link) && link.startsWith('pipe:')) out.push(link)
+    }
+
+    return out
+  }
+
   /** Whether the environment area of pid was written over by a retitle (false when unreadable). */
   environOverwritten(pid: number): boolean {
     const buf = this.io.read(`${this.root}/${pid}/environ`)
