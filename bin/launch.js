@@ -32,8 +32,9 @@ function readCache() {
 }
 
 /** Run one command line; failures that escape every command end as fast.cannotStart says. */
-async function main(argv, root) {
+async function main(words, root) {
   const fast = loadFast(readCache()).exports
+  const argv = fast.helpWords(words)
   try {
     if (await fast.runFast(argv, root)) return
     const {flush, run} = await import('../dist/index.js')

@@ -8,6 +8,7 @@ import {prepareArgv, oneLine, unguardFlags} from './cli/argv.js'
 import {exitCodesOf, reportError, runAction} from './cli/context.js'
 import type {Action, CommandSpec, FlagSpec, Parsed} from './cli/spec.js'
 import {ProcError, UsageError} from './core/errors.js'
+import {didYouMean} from './core/suggest.js'
 import {guardOutput, guardStreams} from './output/stdio.js'
 
 /** oclif's flag for a spec. Every repeatable flag takes one value per occurrence (non-greedy). */
@@ -82,7 +83,11 @@ export abstract class ProcCommand extends Command {
       return {args: parsed.args, argv: parsed.argv as string[], flags: unguardFlags(parsed.flags), rest}
     } catch (error) {
       if (error instanceof ProcError) throw error
-      throw new UsageError(oneLine((error as Error).message))
+      const message = oneLine((error as Error).message)
+      // oclif: "Nonexistent flag: --sortt"; suggest the nearest flag of this command.
+      const unknown = /Nonexistent flags?: (--?[\w-]+)/.exec(message)
+      const names = Object.entries(this.commandSpec.flags).flatMap(([name, f]) => (f.hidden ? [] : [`--${name}`]))
+      throw new UsageError(message + (unknown ? didYouMean(unknown[1], names) : ''))
     }
   }
 }

@@ -30,6 +30,22 @@ function wantsHelp(argv: readonly string[]): boolean {
   return false
 }
 
+/**
+ * `-h` is `--help`, as most tools take it (no command of proc has a flag -h): `proc -h`,
+ * `proc list -h`. Not after `--`, and for spawn not once its command has begun (`proc spawn ls -h`).
+ */
+export function helpWords(argv: readonly string[]): string[] {
+  const out = [...argv]
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i]
+    if (a === '--') break
+    if (a === '-h') out[i] = '--help'
+    else if (i > 0 && argv[0] === 'spawn' && !a.startsWith('-')) break
+  }
+
+  return out
+}
+
 /** Run the command line if the fast path can; false when oclif must. */
 export async function runFast(argv: string[], root: string): Promise<boolean> {
   const load = Object.hasOwn(COMMANDS, argv[0] ?? '') ? COMMANDS[argv[0]] : undefined

@@ -1,3 +1,4 @@
+import {didYouMean} from '../core/suggest.js'
 import {UsageError} from '../core/errors.js'
 import type {Field} from '../core/process-info.js'
 import {formatBytes, formatCpuTime, formatElapsed} from '../core/units.js'
@@ -80,7 +81,11 @@ export function allColumns(): readonly ColumnDef[] {
 
 export function getColumn(name: string, flag = '--columns'): ColumnDef {
   const column = findColumn(name)
-  if (!column) throw new UsageError(`${flag}: unknown column '${name}' (see --columns help)`)
+  if (!column) {
+    const names = all.flatMap((c) => [c.id, ...(c.aliases ?? [])])
+    throw new UsageError(`${flag}: unknown column '${name}'${didYouMean(name, names)} (see --columns help)`)
+  }
+
   return column
 }
 

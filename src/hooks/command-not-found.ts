@@ -1,3 +1,4 @@
+import {didYouMean} from '../core/suggest.js'
 import {writeErr} from '../output/stdio.js'
 import {escapeControl} from '../output/escape.js'
 import type {Hook} from '@oclif/core'
@@ -5,7 +6,8 @@ import type {Hook} from '@oclif/core'
 /** An unknown command is a usage error: one line, exit 2. */
 const hook: Hook<'command_not_found'> = async function (options) {
   const commands = options.config.commandIDs.filter((id) => id !== 'help').join(', ')
-  writeErr(`proc: unknown command '${escapeControl(options.id)}' (commands: ${commands}; see proc --help)\n`)
+  const hint = didYouMean(options.id, options.config.commandIDs.filter((id) => id !== 'help'))
+  writeErr(`proc: unknown command '${escapeControl(options.id)}'${hint} (commands: ${commands}; see proc --help)\n`)
   process.exitCode = 2
 }
 

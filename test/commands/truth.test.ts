@@ -308,6 +308,51 @@ describe('truth in every corner', () => {
     })
   })
 
+  describe('a new user\'s first hour', () => {
+    it('-h is --help, for proc and for every command (not after --, not in spawn\'s command)', async () => {
+      assert.match((await runCli(['-h'])).stdout, /^USAGE/m)
+      for (const id of ['list', 'tree', 'kill', 'wait', 'spawn', 'diff']) {
+        const r = await runCli([id, '-h'])
+        assert.equal(r.code, 0, r.stderr)
+        assert.match(r.stdout, new RegExp(`\\$ proc ${id}`))
+      }
+
+      const echo = await runCli(['spawn', '--quiet', '--', 'sh', '-c', 'echo "$1"', 'sh', '-h'])
+      assert.equal(echo.stdout, '-h\n')
+    })
+
+    it('a typo in a command, flag or column gets the nearest name, exit 2', async () => {
+      const cases: Array<[string[], RegExp]> = [
+        [['lsit'], /did you mean list\?/],
+        [['list', '--sortt', 'pid'], /did you mean --sort\?/],
+        [['list', '--sort', 'cpuu'], /did you mean cpu\?/],
+        [['list', '-c', 'pid,comand'], /did you mean command\?/],
+        [['kill', '--tre', '1'], /did you mean --tree\?/],
+      ]
+      for (const [args, hint] of cases) {
+        const r = await runCli(args)
+        assert.equal(r.code, 2, args.join(' '))
+        assert.match(r.stderr, hint)
+        assert.equal(r.stderr.trim().split('\n').length, 1)
+      }
+
+      assert.doesNotMatch((await runCli(['xyzzy'])).stderr, /did you mean/)
+    })
+
+    it('kill --dry-run shows the signal it would send; a refusal says why on stderr', async () => {
+      const child = startSleeper()
+      const dry = await runCli(['kill', String(child.pid), '--dry-run', '--timeout', '5s', '--json'])
+      assert.equal(dry.code, 0, dry.stderr)
+      assert.deepEqual(JSON.parse(dry.stdout).map((r: {signal: string; status: string}) => [r.status, r.signal]), [['dry-run', 'SIGTERM']])
+      assert.match(dry.stderr, /the ladder would be TERM,5000ms,KILL/)
+      const kill9 = await runCli(['kill', String(child.pid), '--dry-run', '-s', 'KILL'])
+      assert.match(kill9.stdout, /dry-run SIGKILL/)
+      const init = await runCli(['kill', '1'])
+      assert.equal(init.code, 1)
+      assert.match(init.stderr, /protected.*--force/)
+    })
+  })
+
   describe('start times', () => {
     it('are exact to /proc/uptime\'s 10 ms, not btime\'s whole second: never before the process started', async () => {
       for (let i = 0; i < 5; i++) {
