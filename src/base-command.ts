@@ -39,10 +39,21 @@ export function bindSpec<T extends object>(cls: T, spec: CommandSpec, action?: A
 }
 
 /** The oclif command class of a spec: the six process commands are nothing more. */
+/**
+ * A description as paragraphs that oclif wraps to the terminal: the lines of each paragraph
+ * joined (the source keeps them short), blank lines and list items (`- `) kept.
+ */
+export function paragraphs(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .map((p) => p.replaceAll(/\n(?!- )/g, ' '))
+    .join('\n\n')
+}
+
 export function commandFor(spec: CommandSpec, action: Action): typeof ProcCommand {
   class SpecCommand extends ProcCommand {
     static override args = oclifArgs(spec)
-    static override description = spec.description
+    static override description = paragraphs(spec.description)
     static override examples = spec.examples
     static override flags = oclifFlags(spec)
     static override strict = spec.strict ?? true

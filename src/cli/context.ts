@@ -200,7 +200,8 @@ export class Context {
   /** Validate the output flags. Returns undefined when `--columns help` was answered. */
   outputPlan(flags: OutputFlags, defaults: {machine: readonly ColumnDef[]; sort: string; table: string}): OutputPlan | undefined {
     if (flags.columns?.trim() === 'help') {
-      this.write(describeColumns() + '\n')
+      // Wrapped to a terminal, between words; one line a column for a pipe (grep).
+      this.write(describeColumns(undefined, isTerminal(1) ? terminalColumns() : undefined) + '\n')
       return undefined
     }
 

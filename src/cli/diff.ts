@@ -48,7 +48,9 @@ export const spec: CommandSpec = {
     before: {description: 'the earlier snapshot (JSON, NDJSON or CSV from proc list; - for stdin)', required: true},
     after: {description: 'the later snapshot (default: the processes running now)', required: false},
   },
-  description: `Compare process snapshots: what started since, and (with --exited) what is gone.
+  description: `Compare process snapshots: what started, and what is gone.
+
+What started since the snapshot; with --exited, also what is gone.
 
 Processes are matched by identity (host + pid + startTicks + bootId), so a recycled pid shows as
 one process exited and another started, and snapshots merged from several hosts compare host by

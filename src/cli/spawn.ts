@@ -19,7 +19,7 @@ import {type CommandSpec, flag, type Parsed} from './spec.js'
 
 export const spec: CommandSpec = {
   id: 'spawn',
-  description: `Run a command and report exactly how it ended, like timeout(1) and time(1) in one.
+  description: `Run a command; say how it ended, like timeout(1) and time(1).
 
 The child inherits stdin, stdout and stderr; proc writes nothing to stdout. Signals sent to proc
 (INT TERM HUP QUIT USR1 USR2 WINCH) reach the child once. With --timeout, the child (its process

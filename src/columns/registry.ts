@@ -97,12 +97,31 @@ export function parseColumns(list: string, flag = '--columns'): ColumnDef[] {
 }
 
 /** One line per column, for `--columns help`. */
-export function describeColumns(columns: readonly ColumnDef[] = all): string {
+export function describeColumns(columns: readonly ColumnDef[] = all, lineWidth?: number): string {
   const width = Math.max(...columns.map((c) => c.id.length))
+  const headers = Math.max(8, ...columns.map((c) => c.header.length))
+  const indent = width + 2 + headers + 1
   return columns
     .map((c) => {
       const aliases = c.aliases.length > 0 ? ` (also: ${c.aliases.join(', ')})` : ''
-      return `${c.id.padEnd(width)}  ${c.header.padEnd(8)} ${c.description}${aliases}`
+      return `${c.id.padEnd(width)}  ${c.header.padEnd(headers)} ${wrapWords(c.description + aliases, lineWidth === undefined ? undefined : lineWidth - indent, indent)}`
     })
     .join('\n')
+}
+
+/** Words into lines of at most `width` (none: one line), the lines after the first indented. */
+function wrapWords(text: string, width: number | undefined, indent: number): string {
+  if (width === undefined || width < 20 || text.length <= width) return text
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line === '' ? word : `${line} ${word}`
+    }
+  }
+
+  return [...lines, line].join('\n' + ' '.repeat(indent))
 }

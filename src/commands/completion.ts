@@ -22,8 +22,10 @@ const SIGNAL_FLAGS = new Set(['signal'])
 const spec: CommandSpec = {
   id: 'completion',
   args: {shell: {description: 'the shell', options: ['bash', 'zsh', 'fish'], required: true}},
-  description: `Print a shell completion script: commands, flags, column names for --columns and --sort,
-signal names for --signal, and the values of --format and the like.`,
+  description: `Print a shell completion script (bash, zsh or fish).
+
+It completes commands, flags, column names for --columns and --sort, signal names for --signal,
+and the values of --format and the like.`,
   examples: [
     {command: 'source <(<%= config.bin %> <%= command.id %> bash)', description: 'bash, for this shell (add it to ~/.bashrc to keep it)'},
     {command: 'source <(<%= config.bin %> <%= command.id %> zsh)', description: 'zsh'},

@@ -321,6 +321,30 @@ describe('truth in every corner', () => {
       assert.equal(echo.stdout, '-h\n')
     })
 
+    it('help reads at 80 columns: paragraphs wrapped by oclif, no line past 80, one line a command summary', async () => {
+      for (const id of ['', 'list', 'tree', 'kill', 'wait', 'spawn', 'diff', 'completion']) {
+        const r = await runCli([...(id ? [id] : []), '--help'], {env: {COLUMNS: '80'}})
+        const long = r.stdout.split('\n').filter((l) => l.length > 80)
+        assert.deepEqual(long, [], `proc ${id} --help`)
+      }
+
+      const top = (await runCli(['--help'], {env: {COLUMNS: '80'}})).stdout
+      const commands = top.slice(top.indexOf('COMMANDS'))
+      // Each summary fits on its line: no continuation lines under COMMANDS.
+      assert.ok(commands.split('\n').slice(1).every((l) => l === '' || /^ {2}\S/.test(l)), commands)
+      const list = (await runCli(['list', '--help'], {env: {COLUMNS: '80'}})).stdout
+      assert.match(list, /itself unless --include-self\. The table shows/, 'a paragraph is one paragraph, rewrapped')
+    })
+
+    it('--columns help wraps between words on a terminal, one line a column in a pipe', async () => {
+      const pty = await runShell(['script', '-qec', `stty cols 80; ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(process.cwd(), 'bin/run.js'))} list -c help`, '/dev/null'])
+      const lines = pty.replaceAll('\r', '').split('\n')
+      assert.ok(lines.every((l) => l.length <= 80), lines.find((l) => l.length > 80))
+      assert.ok(lines.some((l) => /^ {20,}\S/.test(l)), 'continuation lines are indented')
+      const piped = (await runCli(['list', '-c', 'help'])).stdout
+      assert.match(piped, /^state +S +state: R running.*X dead/m)
+    })
+
     it('a typo in a command, flag or column gets the nearest name, exit 2', async () => {
       const cases: Array<[string[], RegExp]> = [
         [['lsit'], /did you mean list\?/],
