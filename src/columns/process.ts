@@ -31,8 +31,7 @@ defineColumn({
   header: 'NAME',
   id: 'name',
   kind: 'string',
-  // The state: a zombie's name shows <defunct> in the table, as ps shows comm.
-  needs: ['name', 'state'],
+  needs: ['name'],
 })
 defineColumn({description: 'executable path, null when denied or gone', header: 'EXE', id: 'exe', kind: 'string', needs: ['exe']})
 defineColumn({
@@ -41,7 +40,7 @@ defineColumn({
   header: 'COMMAND',
   id: 'command',
   kind: 'string',
-  needs: ['command', 'state'],
+  needs: ['command'],
 })
 defineColumn({
   description: 'argument vector (JSON array in CSV)',

@@ -1,6 +1,6 @@
 import {constants} from 'node:os'
 
-import {bindSpec, oclifArgs, ProcCommand} from '../base-command.js'
+import {bindSpec, oclifArgs, paragraphs, ProcCommand} from '../base-command.js'
 import {runAction} from '../cli/context.js'
 import type {CommandSpec} from '../cli/spec.js'
 import {extraProcessColumns, processColumns} from '../columns/index.js'
@@ -18,6 +18,10 @@ const EXTRA_COLUMNS: Record<string, string[]> = {
   wait: ['status', 'exitedAfterMs', 'exitCode', 'exitSignal', 'exitCodeKnown'],
 }
 const SIGNAL_FLAGS = new Set(['signal'])
+
+/** Flags whose values are pids of running processes, and the commands whose arguments are. */
+const PID_FLAGS = new Set(['pid', 'ppid', 'ns', 'session'])
+const PID_ARGS = new Set(['kill', 'list', 'tree', 'wait'])
 
 const spec: CommandSpec = {
   id: 'completion',
@@ -38,14 +42,15 @@ and the values of --format and the like.`,
 
 class Completion extends ProcCommand {
   static override args = oclifArgs(spec)
-  static override description = spec.description
+  static override description = paragraphs(spec.description)
   static override examples = spec.examples
 
   // The commands come from oclif's config (help included): completion runs on oclif's path only.
   override async run(): Promise<void> {
     const {args} = await this.parseArgv()
-    const columnsOf = (id: string) => [...processColumns.map((c) => c.id), ...extraProcessColumns.map((c) => c.id), ...(EXTRA_COLUMNS[id] ?? [])]
-    const signals = Object.keys(constants.signals).map((s) => s.replace(/^SIG/, ''))
+    // Ids and the short names the README uses (cpu, rss, mem).
+    const columnsOf = (id: string) => [...[...processColumns, ...extraProcessColumns].flatMap((c) => [c.id, ...c.aliases]), ...(EXTRA_COLUMNS[id] ?? [])]
+    const signals = Object.keys(constants.signals).flatMap((s) => [s.replace(/^SIG/, ''), s])
     const commands: CompletionCommand[] = this.config.commands
       .filter((c) => !c.hidden)
       .map((c) => ({
@@ -55,9 +60,11 @@ class Completion extends ProcCommand {
             const takesValue = f.type === 'option'
             const options = 'options' in f ? (f.options as string[] | undefined) : undefined
             const values = COLUMN_FLAGS.has(f.name) ? columnsOf(c.id) : SIGNAL_FLAGS.has(f.name) ? signals : options
-            return {char: f.char, list: COLUMN_FLAGS.has(f.name), name: f.name, takesValue, values: takesValue ? values : undefined}
+            const live = PID_FLAGS.has(f.name) ? ('pids' as const) : f.name === 'name' ? ('names' as const) : undefined
+            return {char: f.char, list: COLUMN_FLAGS.has(f.name), live, name: f.name, takesValue, values: takesValue ? values : undefined}
           }),
         id: c.id,
+        pidArgs: PID_ARGS.has(c.id),
       }))
       .sort((a, b) => a.id.localeCompare(b.id))
     const script = {bash: bashScript, fish: fishScript, zsh: zshScript}[args.shell as 'bash' | 'fish' | 'zsh']

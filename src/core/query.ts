@@ -23,6 +23,8 @@ export function neededFields(query: Query): Set<Field> {
   if (query.fullRecords) return new Set([...FIELDS, ...query.selection.needs])
   const fields = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', ...query.selection.needs])
   for (const c of [...query.columns, ...query.sort.map((k) => k.column)]) for (const f of c.needs) fields.add(f)
+  // The table marks a zombie's name and command <defunct>, as ps does: it needs the state.
+  if (fields.has('command') || fields.has('name')) fields.add('state')
   return fields
 }
 

@@ -7,13 +7,20 @@ export interface CompletionFlag {
   values?: string[]
   /** The value is a comma-separated list (--columns, --sort). */
   list?: boolean
+  /** Values read when completing: the pids or the names of the running processes (ps -axo). */
+  live?: 'names' | 'pids'
   takesValue: boolean
 }
 
 export interface CompletionCommand {
   id: string
   flags: CompletionFlag[]
+  /** Its arguments are pids (kill, wait, list, tree). */
+  pidArgs?: boolean
 }
+
+/** The running processes' pids and names, as the shell asks for them (ps -axo: Linux, macOS, the BSDs). */
+const LIVE = {names: 'ps -axo comm= 2>/dev/null | sed "s|.*/||" | sort -u', pids: 'ps -axo pid= 2>/dev/null'}
 
 const quote = (words: string[]) => words.join(' ').replaceAll("'", '')
 
@@ -24,9 +31,10 @@ export function bashScript(commands: CompletionCommand[]): string {
     const words = c.flags.flatMap((f) => [`--${f.name}`, ...(f.char ? [`-${f.char}`] : [])])
     flagLists.push(`    ${c.id}) flags='${quote(words)}' ;;`)
     for (const f of c.flags) {
-      if (!f.values) continue
+      if (!f.values && !f.live) continue
       const names = [`--${f.name}`, ...(f.char ? [`-${f.char}`] : [])].map((n) => `${c.id}:${n}`).join('|')
-      cases.push(`    ${names}) values='${quote(f.values)}'; list=${f.list ? 1 : 0} ;;`)
+      const values = f.live ? `"$(${LIVE[f.live]})"` : `'${quote(f.values!)}'`
+      cases.push(`    ${names}) values=${values}; list=${f.list ? 1 : 0} ;;`)
     }
   }
 
@@ -63,7 +71,10 @@ ${cases.join('\n')}
 ${flagLists.join('\n')}
     *) flags='' ;;
   esac
-  case "$cur" in -*) COMPREPLY=($(compgen -W "$flags" -- "$cur"));; esac
+  case "$cur" in
+    -*) COMPREPLY=($(compgen -W "$flags" -- "$cur")) ;;
+    *) case "$cmd" in ${quote(commands.filter((c) => c.pidArgs).map((c) => c.id)).replaceAll(' ', '|') || 'none'}) COMPREPLY=($(compgen -W "$(${LIVE.pids})" -- "$cur")) ;; esac ;;
+  esac
   return 0
 }
 complete -o default -F _proc proc
@@ -85,9 +96,11 @@ export function fishScript(commands: CompletionCommand[]): string {
     for (const f of c.flags) {
       let line = `complete -c proc -n '__fish_seen_subcommand_from ${c.id}' -l ${f.name}`
       if (f.char) line += ` -s ${f.char}`
-      if (f.takesValue) line += f.values ? ` -x -a '${quote(f.values)}'` : ' -r'
+      if (f.takesValue) line += f.live ? ` -x -a '(${LIVE[f.live].replaceAll("'", '')})'` : f.values ? ` -x -a '${quote(f.values)}'` : ' -r'
       lines.push(line)
     }
+
+    if (c.pidArgs) lines.push(`complete -c proc -n '__fish_seen_subcommand_from ${c.id}' -a '(${LIVE.pids})'`)
   }
 
   return lines.join('\n') + '\n'

@@ -30,6 +30,18 @@ describe('proc completion', () => {
     assert.deepEqual(complete(bash, ['proc', 'list', '--format', 'nd']), ['ndjson'])
     assert.ok(complete(bash, ['proc', 'kill', '-c', 'sta']).includes('status'))
     assert.ok(!complete(bash, ['proc', 'list', '-c', 'sta']).includes('status'), 'list has no status column')
+    // The short names the README uses, and SIG-prefixed signals.
+    assert.deepEqual(complete(bash, ['proc', 'list', '--sort', '-rs']).sort(), ['-rss', '-rssBytes', '-rsz'])
+    assert.ok(complete(bash, ['proc', 'list', '-c', 'pid,cp']).includes('pid,cpu'))
+    assert.deepEqual(complete(bash, ['proc', 'kill', '-s', 'SIGTE']), ['SIGTERM'])
+  })
+
+  it('completes pids for kill, wait, list and tree, and process names for --name', () => {
+    const pid = String(process.pid)
+    for (const cmd of ['kill', 'wait', 'list', 'tree']) assert.ok(complete(bash, ['proc', cmd, pid]).includes(pid), cmd)
+    assert.ok(complete(bash, ['proc', 'list', '--pid', pid]).includes(pid))
+    assert.ok(complete(bash, ['proc', 'kill', '--name', 'nod']).includes('node'))
+    assert.deepEqual(complete(bash, ['proc', 'spawn', pid]), [], 'spawn takes a command, not a pid')
   })
 
   it('prints zsh (on bashcompinit) and fish scripts', async () => {

@@ -4,7 +4,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {BIN, ROOT, runCli} from '../helpers/cli.js'
+import {BIN, binForOthers, ROOT, runCli} from '../helpers/cli.js'
 import {isAlive, startProcess, startSleeper} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -203,8 +203,9 @@ describe('proc kill', () => {
     const child = startSleeper()
     const pid = await settled(child, 'sleep')
     const result = await new Promise<{code: number | null; stdout: string}>((resolve) => {
-      const p = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'kill', String(pid), '--json'], {
-        cwd: ROOT,
+      const {bin, root} = binForOthers()
+      const p = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'kill', String(pid), '--json'], {
+        cwd: root,
         env: {...process.env, HOME: tmpdir()},
       })
       let stdout = ''

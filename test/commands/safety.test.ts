@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import {cgroupMount} from '../../src/core/cgroup.js'
 import {ProcfsSource} from '../../src/core/sources/procfs/index.js'
-import {BIN, runCli} from '../helpers/cli.js'
+import {BIN, binForOthers, runCli} from '../helpers/cli.js'
 import {canUnshare, inPidNamespace} from '../helpers/namespace.js'
 import {isAlive, startProcess} from '../helpers/processes.js'
 
@@ -121,7 +121,7 @@ describe('never a stranger', function () {
 
   it('a process proc cannot see (hidepid=2) is denied, never gone; wait keeps waiting', async function () {
     if (!canUnshare() || process.getuid?.() !== 0 || !existsSync('/usr/bin/setpriv')) this.skip()
-    const nobody = `setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp ${node} ${JSON.stringify(BIN)}`
+    const nobody = `setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp ${node} ${JSON.stringify(binForOthers().bin)}`
     const r = await inPidNamespace(`
       mount -o remount,hidepid=2 /proc || { echo SKIP; exit 0; }
       sleep 1000 & A=$!

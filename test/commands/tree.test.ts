@@ -47,7 +47,7 @@ describe('proc tree', () => {
         '  1 init',
         '100 ├─ my ) proc (x',
         '101 │  ├─ x) S 1 (evil',
-        '102 │  └─ defunct-kid',
+        '102 │  └─ defunct-kid <defunct>',
         '104 ├─ very-long-service-name',
         '105 └─ tab\\tname',
         '  2 kthreadd',
@@ -59,7 +59,7 @@ describe('proc tree', () => {
 
   it('draws ASCII with --ascii or outside a UTF-8 locale', async () => {
     const ascii = await runCli(['tree', '100', '-c', 'pid,name', '--no-header', '--ascii'], {env})
-    assert.equal(ascii.stdout, '100 my ) proc (x\n101 |- x) S 1 (evil\n102 `- defunct-kid\n')
+    assert.equal(ascii.stdout, '100 my ) proc (x\n101 |- x) S 1 (evil\n102 `- defunct-kid <defunct>\n')
     const cLocale = await runCli(['tree', '100', '-c', 'pid,name', '--no-header'], {env: {...env, LANG: 'C', LC_ALL: ''}})
     assert.equal(cLocale.stdout, ascii.stdout)
   })

@@ -13,7 +13,7 @@ import {escapeControl} from '../../src/output/escape.js'
 import {renderTable} from '../../src/output/table.js'
 import {renderForest, UNICODE_GLYPHS} from '../../src/output/tree.js'
 import {getColumn} from '../../src/columns/index.js'
-import {BIN, runCli} from '../helpers/cli.js'
+import {BIN, binForOthers, runCli} from '../helpers/cli.js'
 import {isAlive, startProcess} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -196,7 +196,7 @@ describe('output that cannot be turned against its reader', function () {
       if (process.getuid?.() !== 0) this.skip()
       const home = mkdtempSync(path.join(tmpdir(), 'proc-home-'))
       try {
-        const r = await shell(`chmod 000 ${home}; setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=${home} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} list -c pid --limit 1`)
+        const r = await shell(`chmod 000 ${home}; setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=${home} ${JSON.stringify(process.execPath)} ${JSON.stringify(binForOthers().bin)} list -c pid --limit 1`)
         assert.equal(r.stderr, '')
         assert.equal(r.code, 0)
       } finally {

@@ -1,4 +1,6 @@
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
+import {cpSync, mkdtempSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -78,4 +80,37 @@ export function startCli(args: string[], options: {env?: NodeJS.ProcessEnv; inpu
     },
     pid: child.pid!,
   }
+}
+
+/** Whether user nobody (other users) can reach and read `file`: every directory above it o+x, it o+r. */
+function othersCanRead(file: string): boolean {
+  try {
+    if ((statSync(file).mode & 0o004) === 0) return false
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) return false
+      if (dir === path.dirname(dir)) return true
+    }
+  } catch {
+    return false
+  }
+}
+
+let publicRoot: string | undefined
+
+/**
+ * bin/run.js as another user (nobody) can run it. A checkout in a private folder (mktemp -d is
+ * mode 700) is unreadable to nobody: then a copy of what proc needs to run (bin, dist, the
+ * manifest, node_modules) goes to a world-readable folder, once a run, removed at exit.
+ */
+export function binForOthers(): {bin: string; root: string} {
+  if (othersCanRead(BIN) && othersCanRead(path.join(ROOT, 'dist/fast.cjs')) && othersCanRead(path.join(ROOT, 'node_modules/@oclif/core/package.json'))) return {bin: BIN, root: ROOT}
+  if (publicRoot === undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'proc-public-'))
+    for (const part of ['bin', 'dist', 'schemas', 'package.json', 'oclif.manifest.json', 'node_modules']) cpSync(path.join(ROOT, part), path.join(dir, part), {recursive: true, verbatimSymlinks: true})
+    execFileSync('chmod', ['-R', 'a+rX', dir])
+    process.once('exit', () => rmSync(dir, {force: true, recursive: true}))
+    publicRoot = dir
+  }
+
+  return {bin: path.join(publicRoot, 'bin/run.js'), root: publicRoot}
 }

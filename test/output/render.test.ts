@@ -99,9 +99,9 @@ describe('output formats', () => {
     assert.ok(!out.includes('\u001B'), 'no raw escape reaches the terminal')
     assert.match(lines[1], /4242 evil\\x1b\[31mred 12\.5 1\.5M 01:02:03 - {3}S sh -c echo "a, b"\\nexit 0 é$/)
     // A zombie shows as ps shows it, with <defunct>.
-    assert.match(lines[2], /^\s+7 sleep\s+- +- +- +- +Z sleep 5 <defunct>$/)
+    assert.match(lines[2], /^\s+7 sleep <defunct>\s+- +- +- +- +Z sleep 5 <defunct>$/)
     const noHeader = await render([plain], options('table', {columns: parseColumns('pid,name'), header: false}))
-    assert.equal(noHeader, '7 sleep\n')
+    assert.equal(noHeader, '7 sleep <defunct>\n')
   })
 
   it('the table cuts the command to the width when given one, never otherwise', async () => {
