@@ -13,7 +13,7 @@ import {parseSort, type SortKey} from '../core/sort.js'
 import {optionalDuration, parseDuration} from '../core/units.js'
 import {type Format, JsonWriter, ndjsonLine, render, type RenderOptions} from '../output/render.js'
 import {type Field, NAMESPACES, type ProcessInfo} from '../core/process-info.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
+import {openSource, type ProcessSource, requireFields, type SourceName} from '../core/sources/index.js'
 import {escapeControl} from '../output/escape.js'
 import {guardOutput, isTerminal, terminalColumns, useColor, writeErr, writeOut} from '../output/stdio.js'
 import {watch} from '../core/watch.js'
@@ -80,6 +80,11 @@ export interface OutputPlan {
  * The pid a pidfile holds (its first line, as pgrep -F reads it). With `locked`, the file must be
  * locked by some process (flock or fcntl, as a running daemon holds its pidfile), as pgrep -L.
  */
+/** The source --source and --procfs name. */
+function sourceOf(flags: {procfs?: string; source?: string}): ProcessSource {
+  return openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+}
+
 function pidFromFile(file: string, locked: boolean, flags: SelectorFlags): number {
   let text: string
   let inode: {dev: number; ino: number}
@@ -92,7 +97,7 @@ function pidFromFile(file: string, locked: boolean, flags: SelectorFlags): numbe
 
   const pid = parsePid(text.split('\n')[0], `--pidfile ${file}`)
   if (locked) {
-    const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+    const source = sourceOf(flags)
     if (!source.isLocked) throw new UsageError('--pidfile-locked needs the procfs source')
     if (!source.isLocked(inode.dev, inode.ino)) throw new CheckFailed(`--pidfile-locked: ${file} is not locked`)
   }
@@ -106,7 +111,7 @@ function fail(message: string): never {
 
 /** The namespace inodes of pid that --ns compares (--nslist picks them; default all). */
 function namespacesOf(pid: number, flags: SelectorFlags): Partial<Record<Field, number>> {
-  const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+  const source = sourceOf(flags)
   if (!source.readOne) throw new UsageError('--ns needs the procfs source')
   const kinds = (flags.nslist ?? Object.keys(NAMESPACES)) as Array<keyof typeof NAMESPACES>
   const fields = kinds.map((k) => NAMESPACES[k])
@@ -137,6 +142,17 @@ export class Context {
     /** proc's package directory (schemas/ lives there). */
     readonly root: string,
   ) {}
+
+  /**
+   * The source the flags name (--source, --procfs), checked against what the selectors and the
+   * explicit columns read: a field it cannot give is a usage error naming the source.
+   */
+  source(flags: {procfs?: string; source?: string}, selection?: Selection, plan?: OutputPlan): ProcessSource {
+    const source = sourceOf(flags)
+    if (selection) requireFields(source, selection.needs, 'the selectors')
+    if (plan?.explicitColumns) requireFields(source, plan.columns.flatMap((c) => c.needs), '--columns')
+    return source
+  }
 
   selectorsFrom(flags: SelectorFlags, extraPids: string[] = []): Selectors {
     const ints = (list: string[] | undefined, flag: string) => list?.map((p) => parsePid(p, flag))

@@ -8,7 +8,7 @@ import {type Field, FIELDS, type ProcessInfo} from '../core/process-info.js'
 import {buildSelection} from '../core/select.js'
 import {sortRecords} from '../core/sort.js'
 import {ancestorPids} from '../core/targets.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
+import type {ProcessSource} from '../core/sources/index.js'
 import {outputFlags, selectorFlags, sourceFlags} from './flags.js'
 import {parseSnapshot, readStdin} from '../input/records.js'
 import {writeErr} from '../output/stdio.js'
@@ -77,9 +77,9 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   if (!plan) return
   let before = await readSnapshot(args.before!)
   let after: ProcessInfo[]
-  let source: ReturnType<typeof openSource> | undefined
+  let source: ProcessSource | undefined
   if (args.after === undefined) {
-    source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+    source = ctx.source(flags, selection)
     // Whole records, and whatever the selectors read beyond them (--env, --port, --cgroup...).
     after = await source.list({fields: new Set([...FIELDS, ...selection.needs])})
     // Another host's processes are not among those running here: they did not exit.

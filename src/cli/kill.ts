@@ -8,7 +8,6 @@ import {describeFailures, describeUnmatched, isFailure, killWithConvergence, typ
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {describeLadder, listSignals, parseLadder, parseSignal, signalNames, signalShorthands, simpleLadder, translateSignal} from '../core/signals.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
 import {planKill, targetSnapshot} from '../core/targets.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import {optionalDuration} from '../core/units.js'
@@ -130,7 +129,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   plan.sort = []
   const targets = await ctx.targetSpec(argv as string[], selection, 'signal')
 
-  const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+  const source = ctx.source(flags, selection)
   const fields = neededFields({columns: plan.columns, fullRecords: false, selection, sort: []})
   for (const f of ['pgid', 'state', 'name', 'command', 'user'] as const) fields.add(f)
   const snapshot = await targetSnapshot(source, targets, fields, {group: flags.group, tree: flags.tree})

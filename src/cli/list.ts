@@ -5,7 +5,6 @@ import {getColumn, parseColumns, processColumns} from '../columns/index.js'
 import {UsageError} from '../core/errors.js'
 import {buildSelection} from '../core/select.js'
 import {eachProcess, type Query, queryProcesses} from '../core/query.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
 import {optionalDuration} from '../core/units.js'
 import {checkMetricColumns, DEFAULT_METRIC_COLUMNS, GROUP_BY, type GroupBy, METRIC_LABEL_COLUMNS} from '../output/openmetrics.js'
 import {LIST_FORMATS, render} from '../output/render.js'
@@ -91,7 +90,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
   }
 
   const sampleMs = optionalDuration(flags.sample, '--sample')
-  const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+  const source = ctx.source(flags, selection, plan)
 
   const q: Query = {
     // Metrics are labelled with pid, ppid, name, user and unit, and counted by state.

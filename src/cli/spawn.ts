@@ -9,7 +9,7 @@ import {type Leak, LeakTracker} from '../core/leaks.js'
 import {EXIT, FORWARDED, procfsProbes, type RunRecord, runChild} from '../core/run.js'
 import type {Watchdog} from '../core/watchdog.js'
 import {parseLadder, parseSignal} from '../core/signals.js'
-import {ProcfsSource} from '../core/sources/procfs/index.js'
+import {openSource, type ProcessSource} from '../core/sources/index.js'
 import {formatBytes, parseDuration, parseTimeLimit} from '../core/units.js'
 import {escapeControl} from '../output/escape.js'
 import {render} from '../output/render.js'
@@ -92,7 +92,9 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
   }
 
   const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
-  const procfs = process.platform === 'linux' ? new ProcfsSource() : undefined
+  // The run's probes and leak detection, where the source has them (procfs); elsewhere the exit alone.
+  const source = openSource()
+  const procfs = source.run
   const tracker = procfs && flags.leaks !== 'ignore' ? new LeakTracker(procfs, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : undefined
   let record: RunRecord
   let dog: Watchdog | undefined
@@ -114,7 +116,7 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
       },
       flags['preserve-status'],
     )
-    if (tracker && record.pid !== null) await settleLeaks(record, tracker, flags.leaks as LeakMode, graceMs, procfs!)
+    if (tracker && record.pid !== null) await settleLeaks(record, tracker, flags.leaks as LeakMode, graceMs, source)
   } finally {
     tracker?.cleanup()
     // Only now: a SIGKILL to proc during the leak phase still empties and removes the cgroup.
@@ -164,7 +166,7 @@ async function settleLeaks(
   tracker: LeakTracker,
   mode: LeakMode,
   graceMs: number,
-  procfs: ProcfsSource,
+  source: ProcessSource,
 ): Promise<void> {
   let stop = false
   const cut = () => {
@@ -184,8 +186,8 @@ async function settleLeaks(
     if (mode !== 'kill' || found.length === 0 || stop) return
     const leaks: Array<KillRecord & Leak> = found.map((l) => ({...l, checkedBy: checkedBy(l), found: 'target', signal: null, status: null, step: null}))
     record.leaks = leaks
-    const guarded = protectedPids(procfs.listSync(new Set(['pid', 'ppid', 'startTicks'])), process.pid)
-    await killWithConvergence(leaks, {grow: 'tree', guarded, ladder: parseLadder('TERM,2s,KILL')}, procfs)
+    const guarded = protectedPids(source.run!.listSync(new Set(['pid', 'ppid', 'startTicks'])), process.pid)
+    await killWithConvergence(leaks, {grow: 'tree', guarded, ladder: parseLadder('TERM,2s,KILL')}, source)
     // What the kill found below the leaks while it ran (pm2 runs ps when it gets TERM) is part of
     // the kill, with its own status: never a leak, which only detection finds.
     record.leaks = leaks.filter((l) => l.found !== 'during')

@@ -7,7 +7,7 @@ import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {takeSnapshot} from '../core/snapshot.js'
 import {sortRecords} from '../core/sort.js'
-import {openSource, type ProcessSource, type SourceName} from '../core/sources/index.js'
+import type {ProcessSource} from '../core/sources/index.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import {optionalDuration} from '../core/units.js'
 import {outputFlags, selectorFlags, sourceFlags, watchFlags} from './flags.js'
@@ -68,7 +68,7 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   if (!plan) return
   const maxDepth = flags.depth === undefined ? undefined : parseCount(flags.depth, '--depth')
   const sampleMs = optionalDuration(flags.sample, '--sample')
-  const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+  const source = ctx.source(flags, selection, plan)
 
   const fields = neededFields({columns: plan.columns, fullRecords: plan.wholeRecords, selection, sort: plan.sort})
   fields.add('name')

@@ -5,7 +5,6 @@ import {exitCodeColumn, exitCodeKnownColumn, exitedAfterColumn, exitSignalColumn
 import {CheckFailed, ProcError, UsageError} from '../core/errors.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
 import {ancestorPids, resolveTargets, targetSnapshot} from '../core/targets.js'
 import {parseWaitLimit} from '../core/units.js'
 import {waitForExit, waitForStart, type WaitRecord} from '../core/wait.js'
@@ -60,7 +59,7 @@ Exit: 0 when the condition is met, 124 on timeout (the report lists what is stil
 export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void> {
   const timeoutMs = parseWaitLimit(flags.timeout, '--timeout')
   const selection = buildSelection(ctx.selectorsFrom(flags))
-  const source = openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+  const source = ctx.source(flags, selection)
 
   if (flags.for === 'start') {
     if (!selection.active || argv.length > 0) throw new UsageError('--for start needs selectors or --where (what should appear), not PIDs')

@@ -1,7 +1,8 @@
 import {pause, ProcCgroup, runId} from './cgroup.js'
-import type {Evidence} from './process-info.js'
+import type {Evidence} from './identity.js'
 import type {Probe} from './sources/source.js'
 import {startWatchdog, type Watchdog} from './watchdog.js'
+import {sameStart} from './identity.js'
 
 /**
  * Holding a set of processes still while proc signals them, so the set cannot grow (no fork, no
@@ -37,7 +38,7 @@ export interface ContainDeps {
   cgroupOf?(pid: number | 'self'): string | undefined
 }
 
-const sameStart = (m: Evidence, p: Probe | undefined) => p !== undefined && (m.startTicks == null || p.startTicks === m.startTicks)
+const stillStarted = (m: Evidence, p: Probe | undefined) => p !== undefined && sameStart(m, p)
 
 /** The strongest containment this host allows: a frozen cgroup where v2 is writable, else SIGSTOP. */
 export function openContainment(deps: ContainDeps, useCgroup = true): Containment {
@@ -53,7 +54,7 @@ class StopContainment implements Containment {
 
   hold(members: readonly Evidence[]): void {
     for (const m of members) {
-      if (this.stopped.has(m.pid) || !sameStart(m, this.deps.probe(m.pid))) continue
+      if (this.stopped.has(m.pid) || !stillStarted(m, this.deps.probe(m.pid))) continue
       try {
         this.deps.send(m.pid, 'SIGSTOP')
         this.stopped.set(m.pid, m)
@@ -64,7 +65,7 @@ class StopContainment implements Containment {
     for (let i = 0; i < 100; i++) {
       const moving = [...this.stopped.values()].filter((m) => {
         const p = this.deps.probe(m.pid)
-        return sameStart(m, p) && p!.state !== 'T' && p!.state !== 't' && p!.state !== 'Z' && p!.state !== 'X'
+        return stillStarted(m, p) && p!.state !== 'T' && p!.state !== 't' && p!.state !== 'Z' && p!.state !== 'X'
       })
       if (moving.length === 0) return
       pause(2)
@@ -79,7 +80,7 @@ class StopContainment implements Containment {
 
   release(): void {
     for (const m of this.stopped.values()) {
-      if (!sameStart(m, this.deps.probe(m.pid))) continue
+      if (!stillStarted(m, this.deps.probe(m.pid))) continue
       try {
         this.deps.send(m.pid, 'SIGCONT')
       } catch {}
@@ -117,7 +118,7 @@ class CgroupContainment implements Containment {
     for (const m of members) {
       if (this.origin.has(m.pid)) continue
       const from = this.deps.cgroupOf!(m.pid)
-      if (from === undefined || !sameStart(m, this.deps.probe(m.pid)) || !this.group.adopt(m.pid)) {
+      if (from === undefined || !stillStarted(m, this.deps.probe(m.pid)) || !this.group.adopt(m.pid)) {
         refused.push(m)
         continue
       }

@@ -1,10 +1,11 @@
 /** Comparing two snapshots of the process table by identity (host + pid + startTicks + bootId). */
 
-import {type ProcessIdentity, type ProcessInfo, sameProcess} from './process-info.js'
+import {type Identity, sameStart} from './identity.js'
+import type {ProcessInfo} from './process-info.js'
 
 export type Change = 'exited' | 'started'
 
-export type Identified = ProcessIdentity
+export type Identified = Identity
 
 /**
  * What started (in `after` only) and what exited (in `before` only). A pid recycled between the
@@ -23,7 +24,7 @@ export function diffSnapshots<T extends Identified>(before: readonly T[], after:
   const matched = new Set<T>()
   const exited: T[] = []
   for (const r of before) {
-    const twin = afterByPid.get(r.pid)?.find((a) => !matched.has(a) && sameProcess(r, a))
+    const twin = afterByPid.get(r.pid)?.find((a) => !matched.has(a) && sameStart(r, a))
     if (twin) matched.add(twin)
     else exited.push(r)
   }

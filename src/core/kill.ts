@@ -1,5 +1,7 @@
 import {type Containment, openContainment} from './contain.js'
-import {type Evidence, evidenceOf, type ProcessInfo} from './process-info.js'
+import {checkedBy, type Evidence, sameStart} from './identity.js'
+export {checkedBy} from './identity.js'
+import type {ProcessInfo} from './process-info.js'
 import type {LadderStep, Signal} from './signals.js'
 import type {ProcessSource, Probe} from './sources/source.js'
 import {ProcessTree} from './tree.js'
@@ -89,12 +91,6 @@ export function deepestFirst(records: readonly KillRecord[]): KillRecord[] {
     .map((x) => x.r)
 }
 
-/** Describe where a record's identity evidence comes from. */
-export function checkedBy(evidence: Evidence): string {
-  const kinds = evidenceOf(evidence)
-  return kinds.length === 0 ? 'pid' : kinds.join(',')
-}
-
 /**
  * Run an escalation ladder over the records until every one has a status.
  *
@@ -139,7 +135,7 @@ export async function runKill(records: KillRecord[], options: KillOptions, deps:
     const detail = deps.probe(p.pid, true)
     const r: KillRecord = {
       ...p,
-      command: detail?.startTicks === p.startTicks ? (detail.command ?? null) : null,
+      command: detail && sameStart(p, detail) ? (detail.command ?? null) : null,
       checkedBy: '',
       found: 'during',
       signal: null,
@@ -170,7 +166,7 @@ export async function runKill(records: KillRecord[], options: KillOptions, deps:
         const p = live.get(pid)
         const ours = byPid.get(pid)
         // A pid we moved in that now belongs to another process (pid reuse in between): not ours.
-        if (p && ours && ours.startTicks != null && p.startTicks !== ours.startTicks) contain.evict(pid)
+        if (p && ours && !sameStart(ours, p)) contain.evict(pid)
         else consider(p)
       }
     }
@@ -178,7 +174,8 @@ export async function runKill(records: KillRecord[], options: KillOptions, deps:
     if (options.grow === 'tree') {
       const tree = new ProcessTree(listing)
       for (const t of [...pending]) {
-        if (tree.get(t.pid)?.startTicks !== t.startTicks) continue
+        const live = tree.get(t.pid)
+        if (!live || !sameStart(t, live)) continue
         for (const d of tree.descendants(t.pid)) consider(d)
       }
     } else if (options.grow === 'group') {
@@ -323,15 +320,13 @@ export function describeFailures(records: readonly KillRecord[]): string | undef
   return text === '' ? undefined : `not signalled as asked: ${text}`
 }
 
-/** A source that can also list and tell cgroups (procfs): what a converging kill needs. */
-type KillSource = ProcessSource & {cgroupOf?(pid: number | 'self'): string | undefined}
 
 /**
  * Run the kill on the live system: the source's probes, a re-listing for newcomers, the
  * strongest containment the host allows, and Ctrl-C / TERM to proc ending the kill early (the
  * members are released and the report says what still runs).
  */
-export async function killWithConvergence(records: KillRecord[], options: KillOptions & {cgroup?: boolean}, source: KillSource): Promise<void> {
+export async function killWithConvergence(records: KillRecord[], options: KillOptions & {cgroup?: boolean}, source: ProcessSource): Promise<void> {
   let stop = false
   const onSignal = () => {
     stop = true
@@ -340,7 +335,7 @@ export async function killWithConvergence(records: KillRecord[], options: KillOp
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   const listFields = new Set(['pid', 'ppid', 'pgid', 'startTicks', 'state', 'name'] as const)
-  const listSync = (source as {listSync?(fields: ReadonlySet<string>): ProcessInfo[]}).listSync?.bind(source)
+  const live = source.live
   try {
     await runKill(records, options, {
       ...systemKillDeps(source),
@@ -348,13 +343,13 @@ export async function killWithConvergence(records: KillRecord[], options: KillOp
       contain: () =>
         openContainment(
           {
-            cgroupOf: source.cgroupOf?.bind(source),
+            cgroupOf: live?.cgroupOf?.bind(live),
             probe: (pid) => source.probe(pid),
             send: (pid, signal) => process.kill(pid, signal),
           },
           options.cgroup ?? true,
         ),
-      list: listSync ? () => listSync(listFields) : undefined,
+      list: live ? () => live.listSync(listFields) : undefined,
     })
   } finally {
     process.off('SIGINT', onSignal)

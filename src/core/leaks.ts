@@ -1,9 +1,10 @@
 
 import {ProcCgroup, runId} from './cgroup.js'
 import {FIELDS, type Field, type ProcessInfo} from './process-info.js'
-import type {ProcfsSource} from './sources/procfs/index.js'
+import type {RunSupport} from './sources/source.js'
 import {ProcessTree} from './tree.js'
 import {type Clock, pollUntil, realClock} from './wait.js'
+import {sameStart} from './identity.js'
 
 /** What a look for leftovers reads of every process. */
 const CANDIDATE_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'ppid', 'pgid', 'sid', 'state', 'startTicks', 'kernelThread'])
@@ -47,7 +48,7 @@ export class LeakTracker {
   private atExit: ProcessInfo[] | undefined
 
   constructor(
-    private readonly source: ProcfsSource,
+    private readonly source: RunSupport,
     options: {cgroup: boolean; cookie?: boolean} = {cgroup: true},
   ) {
     this.useCookie = options.cookie ?? true
@@ -179,13 +180,13 @@ export class LeakTracker {
     if (this.detached && this.childPid !== undefined && this.sessionPinned) {
       // The id is the child's only while no other process holds the pid.
       const holder = this.source.probe(this.childPid)
-      if (holder === undefined || holder.startTicks === this.childStart) {
+      if (holder === undefined || sameStart({pid: this.childPid, startTicks: this.childStart}, holder)) {
         for (const r of alive) if (r.sid === this.childPid || r.pgid === this.childPid) add(r.pid, 'session')
       }
     }
 
     for (const r of alive) {
-      if (this.sampled.has(r.pid) && this.sampled.get(r.pid) === r.startTicks) add(r.pid, 'sampled')
+      if (this.sampled.has(r.pid) && sameStart({pid: r.pid, startTicks: this.sampled.get(r.pid)}, r)) add(r.pid, 'sampled')
     }
 
     const before = this.before

@@ -109,22 +109,8 @@ export function emptyRecord(pid: number): ProcessInfo {
   }
 }
 
-/** Identity of a process: a pid alone is not a process once pids are recycled. */
-export interface ProcessIdentity {
-  pid: number
-  startTicks?: number | null
-  bootId?: string | null
-  host?: string | null
-}
-
-/** Whether two records describe the same process start. Unknown (null or missing) parts are not compared. */
-export function sameProcess(a: ProcessIdentity, b: ProcessIdentity): boolean {
-  if (a.pid !== b.pid) return false
-  if (a.startTicks != null && b.startTicks != null && a.startTicks !== b.startTicks) return false
-  if (a.bootId != null && b.bootId != null && a.bootId !== b.bootId) return false
-  if (a.host != null && b.host != null && a.host !== b.host) return false
-  return true
-}
+/** Identity of a process (see identity.ts, where identities are compared). */
+export type {Identity as ProcessIdentity} from './identity.js'
 
 /** The machine a source reads: its host name and the id of its current boot (null: unknown). */
 export interface Machine {
@@ -139,60 +125,6 @@ export interface Machine {
 export function isForeign(record: {host?: string | null; bootId?: string | null}, here: Machine): boolean {
   if (record.host != null && here.host != null && record.host !== here.host) return true
   return record.bootId != null && here.bootId != null && record.bootId !== here.bootId
-}
-
-/** Everything a record can carry that tells one process from another holding the same pid later. */
-export interface Evidence extends ProcessIdentity {
-  startTime?: string | null
-  name?: string | null
-  command?: string | null
-}
-
-/** How close two start times must be to be one start: ps prints whole seconds, and btime moves with clock steps. */
-const START_TIME_SLACK_MS = 1000
-
-/**
- * The evidence a record carries, strongest first: `startTicks` with `bootId` (decisive), else
- * `startTicks` or `startTime`, then `command` and `name`. An empty list means the pid alone.
- */
-export function evidenceOf(wanted: Evidence): string[] {
-  // Start ticks with the boot id decide alone (see isSameTarget).
-  if (wanted.startTicks != null && wanted.bootId != null) return ['startTicks', 'bootId']
-  const kinds: string[] = []
-  if (wanted.startTicks != null) kinds.push('startTicks')
-  else if (wanted.startTime != null) kinds.push('startTime')
-  if (wanted.command != null) kinds.push('command')
-  if (wanted.name != null) kinds.push('name')
-  return kinds
-}
-
-/**
- * Whether the live process is the one a record describes, using all the evidence the record
- * carries: start (ticks and boot, else wall-clock start time), and command and name whenever
- * both sides know them. The command also catches a pid reused within one clock tick.
- */
-export function isSameTarget(wanted: Evidence, live: Evidence): boolean {
-  if (!sameProcess(wanted, live)) return false
-  // Start ticks and boot id on both sides decide: a pid is reused within one tick (10 ms) only if
-  // the kernel cycled through every pid in that time. A process may retitle itself (nginx,
-  // redis, pm2, process.title) between a listing and a signal: the command then differs, and it
-  // is still the same process.
-  if (wanted.startTicks != null && live.startTicks != null && wanted.bootId != null && live.bootId != null) return true
-  if (wanted.startTicks == null && wanted.startTime != null && live.startTime != null) {
-    const a = Date.parse(wanted.startTime)
-    const b = Date.parse(live.startTime)
-    if (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) >= START_TIME_SLACK_MS) return false
-  }
-
-  if (wanted.command != null && live.command != null && !sameCommand(wanted.command, live.command)) return false
-  if (wanted.name != null && live.name != null && wanted.name !== live.name) return false
-  return true
-}
-
-/** A command as a table shows it may have been cut with an ellipsis: then its prefix must match. */
-function sameCommand(wanted: string, live: string): boolean {
-  if (wanted === live) return true
-  return wanted.endsWith('\u2026') && live.startsWith(wanted.slice(0, -1))
 }
 
 /** The largest pid_max Linux allows (2^22). */

@@ -6,10 +6,11 @@ import path from 'node:path'
 import {hostName} from './builtin.js'
 import {ProcError} from './errors.js'
 import type {Signal} from './signals.js'
-import type {ProcfsSource} from './sources/procfs/index.js'
+import type {RunSupport} from './sources/source.js'
 import {ProcessTree} from './tree.js'
 import {longTimeout} from './units.js'
 import {identityGuard, startWatchdog, type Watchdog} from './watchdog.js'
+import {sameStart} from './identity.js'
 
 /** The exit statuses of timeout(1), which `proc spawn` keeps. */
 export const EXIT = {cannotExecute: 126, internal: 125, notFound: 127, timedOut: 124} as const
@@ -261,7 +262,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     }
 
     for (const m of members) {
-      if (m.startTicks === null || probes!.startTicks(m.pid) !== m.startTicks) continue
+      const now = probes!.startTicks(m.pid)
+      if (now === undefined || !sameStart(m, {pid: m.pid, startTicks: now})) continue
       try {
         process.kill(m.pid, signal)
       } catch {}
@@ -397,7 +399,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
 }
 
 /** The run's probes on the procfs source. */
-export function procfsProbes(source: ProcfsSource): RunProbes {
+export function procfsProbes(source: RunSupport): RunProbes {
   return {
     descendants: (pid) => new ProcessTree(source.listSync(new Set(['pid', 'ppid', 'startTicks']))).descendants(pid),
     treeRss(pid) {

@@ -1,5 +1,6 @@
 import type {Field, ProcessInfo} from './process-info.js'
 import type {ProcessSource} from './sources/source.js'
+import {sameStart} from './identity.js'
 
 export interface SnapshotOptions {
   fields: ReadonlySet<Field>
@@ -33,7 +34,7 @@ export async function takeSnapshot(source: ProcessSource, options: SnapshotOptio
   for (const r of second) {
     if (r.cpuTimeMs === null) continue
     const prev = before.get(key(r))
-    const same = prev && prev.startTicks === r.startTicks && prev.cpuTimeMs !== null
+    const same = prev && sameStart(prev, r) && prev.cpuTimeMs !== null
     // A process that started during the interval is measured from its start.
     const used = same ? r.cpuTimeMs - prev.cpuTimeMs! : r.cpuTimeMs
     const span = same ? interval : Math.min(interval, r.elapsedMs ?? interval)

@@ -1,12 +1,27 @@
-import type {InputRecord} from '../input/records.js'
 import {UsageError} from './errors.js'
 import {checkedBy, deepestFirst, type KillRecord} from './kill.js'
-import {type Evidence, type Field, isForeign, isSameTarget, type Machine, type ProcessInfo, sameProcess} from './process-info.js'
+import {type Evidence, isSameTarget, sameStart} from './identity.js'
+import {type Field, isForeign, type Machine, type ProcessInfo} from './process-info.js'
 import type {Selection} from './select.js'
 import type {ProcessSource} from './sources/source.js'
 import {ProcessTree} from './tree.js'
 
 /** What a command that acts on processes was asked to act on. */
+/** A record read from stdin (src/input): what a target carries of its identity. */
+export interface InputRecord {
+  pid: number
+  /** Identity, when the input carries it: checked against the live process before acting. */
+  startTicks: number | null
+  bootId: string | null
+  /** The host the record was read on: another host's record names no process here. */
+  host: string | null
+  startTime: string | null
+  name: string | null
+  command: string | null
+  /** A thread's record (proc list --threads): its tid. Acting on it acts on its process. */
+  tid?: number
+}
+
 export interface TargetSpec {
   /** PIDs given as arguments. */
   pids: number[]
@@ -197,7 +212,7 @@ export function planKill(snapshot: readonly ProcessInfo[], spec: TargetSpec, opt
   if (options.tree) {
     const tree = new ProcessTree(snapshot)
     for (const r of [...records]) {
-      if (r.status !== null || !sameProcess(r, tree.get(r.pid) ?? {pid: -1})) continue
+      if (r.status !== null || !sameStart(r, tree.get(r.pid) ?? {pid: -1})) continue
       for (const d of tree.descendants(r.pid)) {
         if (have.has(d.pid)) continue
         have.add(d.pid)

@@ -1,7 +1,19 @@
 import {readFileSync} from 'node:fs'
 
 import {builtin} from './builtin.js'
-import {parsePasswd} from './sources/procfs/parse.js'
+
+/** A user table: uid to name, from passwd(5) lines. */
+export function parsePasswd(text: string): Map<number, string> {
+  const users = new Map<number, string>()
+  for (const line of text.split('\n')) {
+    const parts = line.split(':')
+    if (parts.length < 3) continue
+    const uid = Number(parts[2])
+    if (parts[0] && Number.isInteger(uid) && !users.has(uid)) users.set(uid, parts[0])
+  }
+
+  return users
+}
 
 /**
  * uid -> user name, from passwd(5), read once and only when a name is needed.

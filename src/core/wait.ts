@@ -1,4 +1,4 @@
-import {type Evidence, isSameTarget} from './process-info.js'
+import {type Evidence, isSameTarget, sameStart} from './identity.js'
 import type {Probe} from './sources/source.js'
 
 /** Clock and sleep, injectable so waiting can be tested without waiting. */
@@ -135,7 +135,7 @@ export async function waitForExit(records: WaitRecord[], options: WaitOptions): 
       if (state === 'alive' || state === 'hidden') continue
       r.status = 'exited'
       r.exitedAfterMs = Math.round(clock.now() - started)
-      if (probe?.exit && probe.startTicks === r.startTicks) {
+      if (probe?.exit && sameStart(r, probe)) {
         r.exitCode = probe.exit.code
         r.exitSignal = probe.exit.signal === null ? null : (options.signalName?.(probe.exit.signal) ?? String(probe.exit.signal))
         r.exitCodeKnown = true

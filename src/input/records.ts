@@ -9,19 +9,8 @@ import {parseCsv} from './csv.js'
  * a `pid` header, proc's own table (a header with PID), or bare whitespace-separated pids.
  * Everything is validated before the caller acts; anything else is a usage error.
  */
-export interface InputRecord {
-  pid: number
-  /** Identity, when the input carries it: checked against the live process before acting. */
-  startTicks: number | null
-  bootId: string | null
-  /** The host the record was read on: another host's record names no process here. */
-  host: string | null
-  startTime: string | null
-  name: string | null
-  command: string | null
-  /** A thread's record (proc list --threads): its tid. Acting on it acts on its process. */
-  tid?: number
-}
+export type {InputRecord} from '../core/targets.js'
+import type {InputRecord} from '../core/targets.js'
 
 export type InputFormat = 'csv' | 'empty' | 'json' | 'ndjson' | 'pids' | 'table'
 

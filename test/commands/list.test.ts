@@ -348,6 +348,19 @@ describe('proc list', () => {
       assert.equal(r.startTicks, null)
     })
 
+    it('refuses a selector, --where field or column the source cannot give, naming the source (never an empty answer)', async () => {
+      for (const args of [['--state', 'S', '--count'], ['--where', 'rssBytes > 1'], ['-c', 'pid,state'], ['--session', '1']]) {
+        const r = await runCli(['list', '--source', 'ps-list', ...args])
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`)
+        assert.match(r.stderr, /which the ps-list source cannot give/)
+      }
+
+      for (const cmd of ['tree', 'kill', 'wait', 'diff']) {
+        const r = await runCli([cmd, ...(cmd === 'diff' ? ['-'] : []), '--source', 'ps-list', '--state', 'S'], {input: '[]'})
+        assert.equal(r.code, 2, `${cmd}: ${r.stderr}`)
+      }
+    })
+
     it('exits quietly when stdout closes early', async () => {
       const out = execFileSync('sh', ['-c', `"${process.execPath}" bin/run.js list | head -1; echo "status $?"`], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
       assert.match(out, /PID/)

@@ -1,6 +1,7 @@
 import {strict as assert} from 'node:assert'
 import {execFileSync} from 'node:child_process'
 
+import {checkedBy, compareIdentity, isSameTarget, sameStart} from '../../src/core/identity.js'
 import {LeakTracker} from '../../src/core/leaks.js'
 import {emptyRecord, type ProcessInfo} from '../../src/core/process-info.js'
 import type {ProcfsSource} from '../../src/core/sources/procfs/index.js'
@@ -65,5 +66,38 @@ describe('leak detection never blames a stranger through a recycled session id',
       leaks.map((l) => [l.pid, l.foundBy]),
       [[102, 'session']],
     )
+  })
+})
+
+describe('one identity module: same, different or unknown', () => {
+  const boot = 'b1'
+  it('start ticks with the boot id decide alone: a retitle is the same process', () => {
+    assert.equal(compareIdentity({bootId: boot, command: 'node app.js', pid: 5, startTicks: 100}, {bootId: boot, command: 'pm2: app', pid: 5, startTicks: 100}), 'same')
+    assert.equal(compareIdentity({bootId: boot, pid: 5, startTicks: 100}, {bootId: boot, pid: 5, startTicks: 101}), 'different')
+    assert.equal(compareIdentity({bootId: boot, pid: 5, startTicks: 100}, {bootId: 'b2', pid: 5, startTicks: 100}), 'different', 'another boot')
+    assert.equal(compareIdentity({pid: 5, startTicks: 100}, {pid: 6, startTicks: 100}), 'different')
+  })
+
+  it('without a boot id, or with a start time to the second, the command and name count too', () => {
+    assert.equal(compareIdentity({command: 'a', pid: 5, startTicks: 100}, {command: 'b', pid: 5, startTicks: 100}), 'different')
+    const t = '2026-12-06T20:00:00.000Z'
+    assert.equal(compareIdentity({command: 'sleep 1', pid: 5, startTime: t}, {command: 'sleep 1', pid: 5, startTime: '2026-12-06T20:00:00.900Z'}), 'same')
+    assert.equal(compareIdentity({pid: 5, startTime: t}, {pid: 5, startTime: '2026-12-06T20:00:01.500Z'}), 'different')
+    assert.equal(compareIdentity({command: 'sleep…', pid: 5}, {command: 'sleep 100', pid: 5}), 'same', 'a cut command matches by prefix')
+    assert.equal(compareIdentity({name: 'node', pid: 5}, {name: 'sh', pid: 5}), 'different')
+  })
+
+  it('nothing both sides know is unknown, which is taken as the same process (kill(1) on a pid), and says so', () => {
+    assert.equal(compareIdentity({pid: 5}, {command: 'x', pid: 5, startTicks: 1}), 'unknown')
+    assert.equal(isSameTarget({pid: 5}, {pid: 5, startTicks: 1}), true)
+    assert.equal(checkedBy({pid: 5}), 'pid')
+    assert.equal(checkedBy({bootId: boot, command: 'x', pid: 5, startTicks: 1}), 'startTicks,bootId')
+    assert.equal(checkedBy({command: 'x', name: 'x', pid: 5, startTime: '2026-12-06T20:00:00Z'}), 'startTime,command,name')
+  })
+
+  it('a diff of snapshots compares the start only: a retitle is no new process', () => {
+    assert.equal(sameStart({pid: 5, startTicks: 1}, {pid: 5, startTicks: 1}), true)
+    assert.equal(compareIdentity({command: 'a', pid: 5, startTicks: 1}, {command: 'b', pid: 5, startTicks: 1}, 'start'), 'same')
+    assert.equal(sameStart({host: 'a', pid: 5}, {host: 'b', pid: 5}), false)
   })
 })

@@ -1,9 +1,12 @@
 import {UsageError} from '../errors.js'
+import type {Field} from '../process-info.js'
 import {ProcfsSource} from './procfs/index.js'
 import {PsListSource} from './ps-list.js'
 import type {ProcessSource} from './source.js'
 
-export type SourceName = 'ps-list' | 'procfs'
+import type {SourceName} from './source.js'
+
+export type {SourceName} from './source.js'
 
 export interface SourceOptions {
   source?: SourceName
@@ -20,4 +23,13 @@ export function openSource(options: SourceOptions = {}): ProcessSource {
   return new ProcfsSource({passwd: process.env.PROC_PASSWD, root})
 }
 
-export type {ProcessSource, Probe} from './source.js'
+/**
+ * Refuse fields the source cannot give (its records would hold null, and a selector on them would
+ * match nothing: an empty answer that reads as one): a usage error naming the source.
+ */
+export function requireFields(source: ProcessSource, fields: Iterable<Field>, what: string): void {
+  const missing = [...fields].filter((f) => !source.fields.has(f))
+  if (missing.length > 0) throw new UsageError(`${what} read ${missing.join(', ')}, which the ${source.id} source cannot give${source.id === 'procfs' ? '' : ' (on Linux: --source procfs)'}`)
+}
+
+export type {LiveTable, ProcessSource, Probe, RunSupport} from './source.js'

@@ -1,6 +1,6 @@
 import {hostName} from '../builtin.js'
 
-import {emptyRecord, type Machine, type ProcessInfo} from '../process-info.js'
+import {emptyRecord, type Field, type Machine, type ProcessInfo} from '../process-info.js'
 import {userNames} from '../users.js'
 import {pidExists} from './exists.js'
 import type {ListOptions, ProcessSource, Probe} from './source.js'
@@ -45,6 +45,10 @@ export function fromPsList(d: PsListDescriptor, nowMs: number, userName: (uid: n
 /** The portable source (macOS, Windows, or `--source ps-list`), on the ps-list package. */
 export class PsListSource implements ProcessSource {
   readonly id = 'ps-list'
+  /** What ps-list gives: fastlist.exe on Windows has pid, ppid and name only; ps elsewhere a few more. */
+  readonly fields: ReadonlySet<Field> = new Set<Field>(
+    process.platform === 'win32' ? ['pid', 'ppid', 'name', 'host'] : ['pid', 'ppid', 'name', 'command', 'cpuPercent', 'memPercent', 'uid', 'user', 'exe', 'startTime', 'elapsedMs', 'host'],
+  )
 
   constructor(private readonly psList?: PsListFn) {}
 

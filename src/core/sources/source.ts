@@ -24,9 +24,47 @@ export interface ListOptions {
   threads?: boolean
 }
 
-/** A snapshot of the process table from one source. */
+/**
+ * A listing taken at once, without yielding (a converging kill walks the tree between signals),
+ * and the cgroup of a process where the host has cgroups v2 (procfs).
+ */
+export interface LiveTable {
+  listSync(fields: ReadonlySet<Field>): ProcessInfo[]
+  cgroupOf?(pid: number | 'self'): string | undefined
+}
+
+/**
+ * What `proc spawn` needs beyond a listing: the run's probes (the child's start, its peak and
+ * current RSS, proc's own reaped CPU time) and leak detection (environment cookies, rewritten
+ * environments, the cgroup proc runs in). procfs only: elsewhere spawn reports the exit alone.
+ */
+export interface RunSupport extends LiveTable {
+  probe(pid: number, detail?: boolean): Probe | undefined
+  startTicks(pid: number): number | undefined
+  rss(pid: number): number | undefined
+  peakRss(pid: number): number | undefined
+  self(): {pgid: number; tpgid: number; childUserMs: number; childSystemMs: number} | undefined
+  hasEnv(pid: number, name: string): boolean
+  environOverwritten(pid: number): boolean
+  selfCgroup(): string | undefined
+}
+
+/** The names of the sources (--source). */
+export type SourceName = 'procfs' | 'ps-list'
+
+/**
+ * A snapshot of the process table from one source: a required core (list, probe, exists, the
+ * machine) and capabilities, each an optional member a caller checks once (`source.live`,
+ * `source.run`, `source.threadsOf`...). What a source lacks, it does not declare.
+ */
 export interface ProcessSource {
-  readonly id: 'procfs' | 'ps-list'
+  readonly id: SourceName
+  /** The fields its records can carry: a selector, column or --where field outside them is a usage error. */
+  readonly fields: ReadonlySet<Field>
+  /** A synchronous listing, for converging kills (procfs). */
+  readonly live?: LiveTable
+  /** spawn's probes and leak detection (procfs). */
+  readonly run?: RunSupport
   /** The machine it reads: records from any other (or from an earlier boot) are foreign here. */
   machine(): Machine
   /** Every visible process. Processes that vanish while being read are dropped; zombies are kept. */

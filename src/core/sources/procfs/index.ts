@@ -2,8 +2,8 @@ import path from 'node:path'
 
 import {hostName} from '../../builtin.js'
 import {userNames} from '../../users.js'
-import {emptyRecord, type Field, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
-import type {ListOptions, ProcessSource, Probe} from '../source.js'
+import {emptyRecord, type Field, FIELDS, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
+import type {ListOptions, LiveTable, ProcessSource, Probe, RunSupport} from '../source.js'
 import {pidExists} from '../exists.js'
 import {bootInstant, containerOf, isEnvironOverwritten, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseCommandLine, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
 import type {StatFields, StatusExtra} from './parse.js'
@@ -52,6 +52,12 @@ function anyOf(fields: ReadonlySet<Field>, set: ReadonlySet<Field>): boolean {
 /** The Linux source: reads only the files that the requested fields need. */
 export class ProcfsSource implements ProcessSource {
   readonly id = 'procfs'
+  /** Every field of the record: /proc has them all (some need a file of their own, read only when asked). */
+  readonly fields: ReadonlySet<Field> = new Set<Field>([...FIELDS, ...STAT_EXTRA, ...STATUS_EXTRA, ...FILE_EXTRA, 'memPercent', 'ports', 'tid'])
+  /** It lists synchronously and knows cgroups: converging kills. */
+  readonly live: LiveTable = this
+  /** The run's probes and leak detection for spawn. */
+  readonly run: RunSupport = this
   private readonly root: string
   private readonly io: ProcfsIo
   private readonly userName: (uid: number) => string

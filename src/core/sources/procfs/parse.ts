@@ -242,18 +242,7 @@ export function parseUptime(text: string): number | undefined {
   return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined
 }
 
-/** A user table: uid to name, from passwd(5) lines. */
-export function parsePasswd(text: string): Map<number, string> {
-  const users = new Map<number, string>()
-  for (const line of text.split('\n')) {
-    const parts = line.split(':')
-    if (parts.length < 3) continue
-    const uid = Number(parts[2])
-    if (parts[0] && Number.isInteger(uid) && !users.has(uid)) users.set(uid, parts[0])
-  }
-
-  return users
-}
+export {parsePasswd} from '../../users.js'
 
 /** Page size from the first mapping in /proc/self/smaps ("KernelPageSize:  4 kB"). */
 export function parsePageSize(text: string): number | undefined {
