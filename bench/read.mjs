@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import {startCrowd} from './crowd.mjs'
 import {median} from './harness.mjs'
 
-const {ProcfsSource} = await import('../src/core/sources/procfs/index.ts')
+const {ProcfsSource} = await import('../src/core/sources/linux/index.ts')
 const n = Number(process.argv[2] ?? 5000)
 const runs = Number(process.argv[3] ?? 9)
 const crowd = await startCrowd(n)

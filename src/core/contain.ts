@@ -1,8 +1,6 @@
-import {pause, ProcCgroup, runId} from './cgroup.js'
-import type {Evidence} from './identity.js'
-import type {Probe} from './sources/source.js'
-import {startWatchdog, type Watchdog} from './watchdog.js'
-import {sameStart} from './identity.js'
+import {type Evidence, sameStart} from './identity.js'
+import {pause, runId} from './run-id.js'
+import type {ProcessGroup, Probe, Watchdog} from './sources/source.js'
 
 /**
  * Holding a set of processes still while proc signals them, so the set cannot grow (no fork, no
@@ -36,13 +34,17 @@ export interface ContainDeps {
   send(pid: number, signal: NodeJS.Signals): void
   /** The cgroup v2 path of a process (for the cgroup form), or undefined. */
   cgroupOf?(pid: number | 'self'): string | undefined
+  /** A group of proc's own, where the host allows one (the source's LiveTable.createGroup). */
+  createGroup?(prefix: string, id: string): ProcessGroup | undefined
+  /** A watchdog that undoes the group if proc is killed with SIGKILL (the source's). */
+  startWatchdog?(script: string): Watchdog | undefined
 }
 
 const stillStarted = (m: Evidence, p: Probe | undefined) => p !== undefined && sameStart(m, p)
 
 /** The strongest containment this host allows: a frozen cgroup where v2 is writable, else SIGSTOP. */
 export function openContainment(deps: ContainDeps, useCgroup = true): Containment {
-  const group = useCgroup && deps.cgroupOf ? ProcCgroup.create(deps.cgroupOf('self'), 'proc-kill', runId()) : undefined
+  const group = useCgroup && deps.cgroupOf && deps.createGroup ? deps.createGroup('proc-kill', runId()) : undefined
   return group?.canFreeze ? new CgroupContainment(group, deps) : new StopContainment(deps)
 }
 
@@ -106,11 +108,11 @@ class CgroupContainment implements Containment {
   private readonly dog: Watchdog | undefined
 
   constructor(
-    private readonly group: ProcCgroup,
+    private readonly group: ProcessGroup,
     private readonly deps: ContainDeps,
   ) {
     this.fallback = new StopContainment(deps)
-    this.dog = startWatchdog(group.undoScript())
+    this.dog = deps.startWatchdog?.(group.undoScript())
   }
 
   hold(members: readonly Evidence[]): void {

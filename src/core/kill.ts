@@ -344,6 +344,8 @@ export async function killWithConvergence(records: KillRecord[], options: KillOp
         openContainment(
           {
             cgroupOf: live?.cgroupOf?.bind(live),
+            createGroup: live?.createGroup?.bind(live),
+            startWatchdog: live?.startWatchdog?.bind(live),
             probe: (pid) => source.probe(pid),
             send: (pid, signal) => process.kill(pid, signal),
           },

@@ -1,7 +1,7 @@
 
-import {ProcCgroup, runId} from './cgroup.js'
+import {runId} from './run-id.js'
 import {FIELDS, type Field, type ProcessInfo} from './process-info.js'
-import type {RunSupport} from './sources/source.js'
+import type {ProcessGroup, RunSupport} from './sources/source.js'
 import {ProcessTree} from './tree.js'
 import {type Clock, pollUntil, realClock} from './wait.js'
 import {sameStart} from './identity.js'
@@ -27,7 +27,7 @@ export type Leak = ProcessInfo & {foundBy: LeakMethod}
  */
 export class LeakTracker {
   readonly cookie: string
-  readonly cgroup: ProcCgroup | undefined
+  readonly cgroup: ProcessGroup | undefined
   private readonly sampled = new Map<number, number | null>()
   private childPid: number | undefined
   private childStart: number | null = null
@@ -54,7 +54,7 @@ export class LeakTracker {
     this.useCookie = options.cookie ?? true
     const id = runId()
     this.cookie = `PROC_SPAWN_${id.replace('-', '_')}`
-    this.cgroup = options.cgroup ? ProcCgroup.create(source.selfCgroup(), 'proc-spawn', id) : undefined
+    this.cgroup = options.cgroup ? source.createGroup?.('proc-spawn', id) : undefined
   }
 
   /** Methods that can work for this run. */

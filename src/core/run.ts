@@ -6,10 +6,9 @@ import path from 'node:path'
 import {hostName} from './builtin.js'
 import {ProcError} from './errors.js'
 import type {Signal} from './signals.js'
-import type {RunSupport} from './sources/source.js'
+import type {RunSupport, Watchdog} from './sources/source.js'
 import {ProcessTree} from './tree.js'
 import {longTimeout} from './units.js'
-import {identityGuard, startWatchdog, type Watchdog} from './watchdog.js'
 import {sameStart} from './identity.js'
 
 /** The exit statuses of timeout(1), which `proc spawn` keeps. */
@@ -27,6 +26,9 @@ export interface RunProbes {
   descendants(pid: number): Array<{pid: number; startTicks: number | null}>
   /** This process: its group, its terminal's foreground group, its reaped children's CPU. */
   self(): {childSystemMs: number; childUserMs: number; pgid: number; tpgid: number} | undefined
+  /** The SIGKILL watchdog and its identity guard, where the platform has them (RunSupport). */
+  startWatchdog?(script: string): Watchdog | undefined
+  identityGuard?(pid: number | string, startTicks: number | string): string
 }
 
 export interface RunOptions {
@@ -176,7 +178,7 @@ function spawnErrorStatus(code: string | undefined): number {
  * TICKS; then the tracker's own cleanup (the run's cgroup: cgroup.kill, then the group is
  * removed), which also ends a child proc died too early to name.
  */
-function watchdogScript(group: boolean, extra = ''): string {
+function watchdogScript(identityGuard: (pid: string, ticks: string) => string, group: boolean, extra = ''): string {
   const target = group ? '-$p' : '$p'
   const send = (signal: string) => `if ${identityGuard('$p', '$t')}; then kill -s ${signal} -- ${target} 2>/dev/null; fi`
   // The two seconds of grace only when TERM was sent: a child already gone (proc died in the leak
@@ -245,7 +247,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   let running = true
   let child: ChildProcess | undefined
   // Before the child exists: a SIGKILL to proc at any later moment still ends the run.
-  const dog = startWatchdog(watchdogScript(!options.interactive, tracker?.watchdogScript()))
+  const guard = probes?.identityGuard
+  const dog = guard && probes.startWatchdog ? probes.startWatchdog(watchdogScript(guard, !options.interactive, tracker?.watchdogScript())) : undefined
   if (dog) options.onWatchdog?.(dog)
 
   /**
@@ -414,7 +417,9 @@ export function procfsProbes(source: RunSupport): RunProbes {
       return sum
     },
     peakRss: (pid) => source.peakRss(pid),
+    identityGuard: (pid, ticks) => source.identityGuard(pid, ticks),
     self: () => source.self(),
     startTicks: (pid) => source.startTicks(pid),
+    startWatchdog: (script) => source.startWatchdog(script),
   }
 }

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {parseNetTable} from '../../src/core/sources/procfs/parse.js'
+import {parseNetTable} from '../../src/core/sources/linux/parse.js'
 import {runCli} from '../helpers/cli.js'
 import {isAlive, startProcess} from '../helpers/processes.js'
 

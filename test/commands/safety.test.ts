@@ -4,8 +4,8 @@ import {existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, symlinkSync} from
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {cgroupMount} from '../../src/core/cgroup.js'
-import {ProcfsSource} from '../../src/core/sources/procfs/index.js'
+import {cgroupMount} from '../../src/core/sources/linux/cgroup.js'
+import {ProcfsSource} from '../../src/core/sources/linux/index.js'
 import {BIN, binForOthers, runCli} from '../helpers/cli.js'
 import {canUnshare, inPidNamespace} from '../helpers/namespace.js'
 import {isAlive, startProcess} from '../helpers/processes.js'

@@ -4,8 +4,8 @@ import {execFileSync} from 'node:child_process'
 import {checkedBy, compareIdentity, isSameTarget, sameStart} from '../../src/core/identity.js'
 import {LeakTracker} from '../../src/core/leaks.js'
 import {emptyRecord, type ProcessInfo} from '../../src/core/process-info.js'
-import type {ProcfsSource} from '../../src/core/sources/procfs/index.js'
-import {identityGuard} from '../../src/core/watchdog.js'
+import type {ProcfsSource} from '../../src/core/sources/linux/index.js'
+import {identityGuard} from '../../src/core/sources/linux/watchdog.js'
 import {startSleeper} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -1,6 +1,6 @@
 import {strict as assert} from 'node:assert'
 
-import {bootInstant, containerOf, parseBootTime, parseCmdline, parseCommandLine, parseEnviron, parseIo, parseNsLink, parsePasswd, parseSmapsRollup, parseStat, parseStatusIds, parseUptime, ttyName, unitOf} from '../../src/core/sources/procfs/parse.js'
+import {bootInstant, containerOf, parseBootTime, parseCmdline, parseCommandLine, parseEnviron, parseIo, parseNsLink, parsePasswd, parseSmapsRollup, parseStat, parseStatusIds, parseUptime, ttyName, unitOf} from '../../src/core/sources/linux/parse.js'
 
 const TAIL = '0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0'
 const stat = (comm: string, rest = `S 1 2 3 34816 -1 0 0 0 0 0 7 8 0 0 20 -3 4 0 12345 999 10 ${TAIL}`) =>

@@ -3,7 +3,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {systemIo, VANISHED} from '../../src/core/sources/procfs/read.js'
+import {systemIo, VANISHED} from '../../src/core/sources/linux/read.js'
 
 describe('the procfs reader', () => {
   let dir: string

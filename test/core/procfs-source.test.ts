@@ -1,8 +1,8 @@
 import {strict as assert} from 'node:assert'
 
 import {FIELDS, type Field} from '../../src/core/process-info.js'
-import {ProcfsSource} from '../../src/core/sources/procfs/index.js'
-import {classifyErrno, DENIED, FAILED, type ProcfsIo, systemIo, VANISHED} from '../../src/core/sources/procfs/read.js'
+import {ProcfsSource} from '../../src/core/sources/linux/index.js'
+import {classifyErrno, DENIED, FAILED, type ProcfsIo, systemIo, VANISHED} from '../../src/core/sources/linux/read.js'
 import {FIXTURE_PASSWD, FIXTURE_PROCFS} from '../helpers/cli.js'
 
 const ALL = new Set<Field>(FIELDS)
@@ -242,7 +242,7 @@ describe('procfs source on the live /proc', () => {
 describe('procfs values agree with ps', () => {
   it('RSS is VmRSS, as ps -o rss prints it (stat\'s rss field is an approximate counter)', async function () {
     const {execFileSync} = await import('node:child_process')
-    const {ProcfsSource} = await import('../../src/core/sources/procfs/index.js')
+    const {ProcfsSource} = await import('../../src/core/sources/linux/index.js')
     const records = new ProcfsSource().listSync(new Set(['pid', 'rssBytes', 'state'] as const))
     const ps = new Map(
       execFileSync('ps', ['-eo', 'pid=,rss='], {encoding: 'utf8'})

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {FIELDS} from '../../src/core/process-info.js'
-import {fromPsList, PsListSource} from '../../src/core/sources/ps-list.js'
+import {fromPsList, PsListSource} from '../../src/core/sources/ps-list/index.js'
 
 describe('ps-list source', () => {
   const users = (uid: number) => (uid === 0 ? 'root' : String(uid))

@@ -5,8 +5,8 @@ import {type ProcessInfo} from '../../src/core/process-info.js'
 import {eachProcess, type Query, queryProcesses} from '../../src/core/query.js'
 import {buildSelection, type Selectors} from '../../src/core/select.js'
 import {parseSort} from '../../src/core/sort.js'
-import {ProcfsSource} from '../../src/core/sources/procfs/index.js'
-import {type ProcfsIo, systemIo} from '../../src/core/sources/procfs/read.js'
+import {ProcfsSource} from '../../src/core/sources/linux/index.js'
+import {type ProcfsIo, systemIo} from '../../src/core/sources/linux/read.js'
 import {FIXTURE_PASSWD, FIXTURE_PROCFS} from '../helpers/cli.js'
 
 const NOW = Date.parse('2026-01-01T00:00:00Z')

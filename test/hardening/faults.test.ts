@@ -1,8 +1,8 @@
 import {strict as assert} from 'node:assert'
 
 import {FIELDS, type Field, type ProcessInfo} from '../../src/core/process-info.js'
-import {ProcfsSource} from '../../src/core/sources/procfs/index.js'
-import {classifyErrno, type ProcfsIo, systemIo} from '../../src/core/sources/procfs/read.js'
+import {ProcfsSource} from '../../src/core/sources/linux/index.js'
+import {classifyErrno, type ProcfsIo, systemIo} from '../../src/core/sources/linux/read.js'
 import {FIXTURE_PASSWD, FIXTURE_PROCFS} from '../helpers/cli.js'
 
 const FILES = ['stat', 'cmdline', 'status', 'exe'] as const

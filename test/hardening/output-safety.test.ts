@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import {ProcessTree, layoutForest} from '../../src/core/tree.js'
 import {emptyRecord} from '../../src/core/process-info.js'
-import {ProcfsSource} from '../../src/core/sources/procfs/index.js'
+import {ProcfsSource} from '../../src/core/sources/linux/index.js'
 import {parseRecords} from '../../src/input/records.js'
 import {escapeCell, unescapeCell} from '../../src/output/csv-cell.js'
 import {escapeControl} from '../../src/output/escape.js'

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 
-import {ProcfsSource} from '../../src/core/sources/procfs/index.js'
+import {ProcfsSource} from '../../src/core/sources/linux/index.js'
 import {killStarted} from './processes.js'
 
 // Tests see what a pipe sees: no colour, no terminal width.

@@ -1,7 +1,7 @@
 import {UsageError} from '../errors.js'
 import type {Field} from '../process-info.js'
-import {ProcfsSource} from './procfs/index.js'
-import {PsListSource} from './ps-list.js'
+import {ProcfsSource} from './linux/index.js'
+import {PsListSource} from './ps-list/index.js'
 import type {ProcessSource} from './source.js'
 
 import type {SourceName} from './source.js'
@@ -32,4 +32,4 @@ export function requireFields(source: ProcessSource, fields: Iterable<Field>, wh
   if (missing.length > 0) throw new UsageError(`${what} read ${missing.join(', ')}, which the ${source.id} source cannot give${source.id === 'procfs' ? '' : ' (on Linux: --source procfs)'}`)
 }
 
-export type {LiveTable, ProcessSource, Probe, RunSupport} from './source.js'
+export type {LiveTable, ProcessGroup, ProcessSource, Probe, RunSupport, Watchdog} from './source.js'

@@ -31,6 +31,32 @@ export interface ListOptions {
 export interface LiveTable {
   listSync(fields: ReadonlySet<Field>): ProcessInfo[]
   cgroupOf?(pid: number | 'self'): string | undefined
+  /** A group of proc's own (a cgroup v2 child of proc's cgroup, `<prefix>-<id>`), where the host allows one. */
+  createGroup?(prefix: string, id: string): ProcessGroup | undefined
+  /** See RunSupport.startWatchdog: undoes a group if proc is killed with SIGKILL. */
+  startWatchdog?(script: string): Watchdog | undefined
+}
+
+/**
+ * A group of proc's own that every descendant of a member stays in, whatever it does to its
+ * session, group or environment (Linux: a cgroup v2 child group). `proc spawn` starts its child
+ * in one (leak detection); `proc kill` moves a tree into one to freeze it and end it at once.
+ */
+export interface ProcessGroup {
+  readonly dir: string
+  /** The file a process writes its pid to, to join (the trampoline before exec). */
+  readonly procsFile: string
+  readonly canKill: boolean
+  readonly canFreeze: boolean
+  members(): number[]
+  adopt(pid: number): boolean
+  release(pid: number, to?: string): boolean
+  memoryPeak(): number | undefined
+  kill(): boolean
+  freeze(on: boolean, waitMs?: number): boolean
+  /** Shell lines that undo the group (members back to proc's group, the group removed), for the watchdog. */
+  undoScript(): string
+  remove(): void
 }
 
 /**
@@ -38,7 +64,21 @@ export interface LiveTable {
  * current RSS, proc's own reaped CPU time) and leak detection (environment cookies, rewritten
  * environments, the cgroup proc runs in). procfs only: elsewhere spawn reports the exit alone.
  */
+/** A watchdog started by RunSupport.startWatchdog: call `stop()` on a normal end so it never runs. */
+export interface Watchdog {
+  /** Send the script a line (it reads it with `read`), such as the identity of what it guards. */
+  tell(line: string): void
+  stop(): void
+}
+
 export interface RunSupport extends LiveTable {
+  /**
+   * Cleanup that must happen even when proc is killed with SIGKILL: a shell blocked on a pipe from
+   * proc runs `script` when the pipe closes. Every signal it sends checks `identityGuard` first.
+   */
+  startWatchdog(script: string): Watchdog | undefined
+  /** A shell condition true while `pid` still holds the process that started at `startTicks` (either may be a shell variable). */
+  identityGuard(pid: number | string, startTicks: number | string): string
   probe(pid: number, detail?: boolean): Probe | undefined
   startTicks(pid: number): number | undefined
   rss(pid: number): number | undefined
@@ -46,7 +86,6 @@ export interface RunSupport extends LiveTable {
   self(): {pgid: number; tpgid: number; childUserMs: number; childSystemMs: number} | undefined
   hasEnv(pid: number, name: string): boolean
   environOverwritten(pid: number): boolean
-  selfCgroup(): string | undefined
 }
 
 /** The names of the sources (--source). */

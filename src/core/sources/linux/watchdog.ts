@@ -1,13 +1,9 @@
 import type {ChildProcess} from 'node:child_process'
 
-import {builtin} from './builtin.js'
+import {builtin} from '../../builtin.js'
+import type {Watchdog} from '../source.js'
 
-/** A watchdog started by `startWatchdog`: call `stop()` on a normal end so it never runs. */
-export interface Watchdog {
-  /** Send the script a line (it reads it with `read`), such as the identity of what it guards. */
-  tell(line: string): void
-  stop(): void
-}
+export type {Watchdog} from '../source.js'
 
 /**
  * Cleanup that must happen even when proc is killed with SIGKILL (no handler can run then): a

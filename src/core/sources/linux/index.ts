@@ -3,7 +3,9 @@ import path from 'node:path'
 import {hostName} from '../../builtin.js'
 import {userNames} from '../../users.js'
 import {emptyRecord, type Field, FIELDS, type Machine, NAMESPACES, type ProcessInfo} from '../../process-info.js'
-import type {ListOptions, LiveTable, ProcessSource, Probe, RunSupport} from '../source.js'
+import type {ListOptions, LiveTable, ProcessGroup, ProcessSource, Probe, RunSupport, Watchdog} from '../source.js'
+import {ProcCgroup} from './cgroup.js'
+import {identityGuard, startWatchdog} from './watchdog.js'
 import {pidExists} from '../exists.js'
 import {bootInstant, containerOf, isEnvironOverwritten, parseBootTime, parseCgroupPath, parseEnviron, parseIo, parseNsLink, parseSmapsRollup, PF_EXITING, PF_KTHREAD, parseCmdline, parseCommandLine, parseMemTotal, parseStatusExtra, unitOf, parseExitStatus, parseNetTable, parsePeakRss, parsePageSize, parseRss, parseStat, parseStatusIds, parseTgid, parseUptime, ttyName} from './parse.js'
 import type {StatFields, StatusExtra} from './parse.js'
@@ -205,6 +207,18 @@ export class ProcfsSource implements ProcessSource {
   }
 
   /** The cgroup v2 path of a process, or undefined (gone, denied, no v2 hierarchy). */
+  startWatchdog(script: string): Watchdog | undefined {
+    return startWatchdog(script)
+  }
+
+  identityGuard(pid: number | string, startTicks: number | string): string {
+    return identityGuard(pid, startTicks)
+  }
+
+  createGroup(prefix: string, id: string): ProcessGroup | undefined {
+    return ProcCgroup.create(this.selfCgroup(), prefix, id)
+  }
+
   cgroupOf(pid: number | 'self'): string | undefined {
     const text = this.readText(`${pid}/cgroup`)
     if (isFailure(text)) return undefined

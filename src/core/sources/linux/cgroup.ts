@@ -1,35 +1,12 @@
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-/**
- * An id for one run of proc, `<pid>-<8 hex digits>`: its cgroups' names and spawn's environment
- * cookie. The random part comes from /dev/urandom (node:crypto costs ~5 ms to load, on every
- * start of kill and wait); where that cannot be read, from Math.random and the clock.
- */
-export function runId(): string {
-  const bytes = Buffer.alloc(4)
-  try {
-    const fd = openSync('/dev/urandom', 'r')
-    try {
-      readSync(fd, bytes)
-    } finally {
-      closeSync(fd)
-    }
-  } catch {
-    bytes.writeUInt32BE(Math.floor(Math.random() * 2 ** 32) ^ (Date.now() >>> 0))
-  }
-
-  return `${process.pid}-${bytes.toString('hex')}`
-}
+import {pause} from '../../run-id.js'
+import type {ProcessGroup} from '../source.js'
 
 /** Where cgroup v2 is mounted: /sys/fs/cgroup on a pure v2 host, /sys/fs/cgroup/unified on a hybrid one. */
 export function cgroupMount(): string | undefined {
   return ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) => existsSync(path.join(m, 'cgroup.controllers')))
-}
-
-/** Block this thread for `ms` (short waits inside a step that must not yield to other work). */
-export function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
 /**
@@ -37,7 +14,7 @@ export function pause(ms: number): void {
  * does to its session, group or environment. `proc spawn` starts its child in one (leak
  * detection); `proc kill` moves a tree into one to freeze it and end it with cgroup.kill.
  */
-export class ProcCgroup {
+export class ProcCgroup implements ProcessGroup {
   private constructor(
     readonly dir: string,
     /** The group proc itself runs in: where members go when the group is removed. */

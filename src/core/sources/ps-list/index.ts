@@ -1,9 +1,9 @@
-import {hostName} from '../builtin.js'
+import {hostName} from '../../builtin.js'
 
-import {emptyRecord, type Field, type Machine, type ProcessInfo} from '../process-info.js'
-import {userNames} from '../users.js'
-import {pidExists} from './exists.js'
-import type {ListOptions, ProcessSource, Probe} from './source.js'
+import {emptyRecord, type Field, type Machine, type ProcessInfo} from '../../process-info.js'
+import {userNames} from '../../users.js'
+import {pidExists} from '../exists.js'
+import type {ListOptions, ProcessSource, Probe} from '../source.js'
 
 /** What ps-list returns for one process (its ProcessDescriptor); every field but pid, name and ppid is optional. */
 export interface PsListDescriptor {
