@@ -245,6 +245,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   const before = probes?.self()
   const timers: NodeJS.Timeout[] = []
   let running = true
+  // Assigned once, below: the signal handlers defined before the spawn read it.
+  // eslint-disable-next-line prefer-const
   let child: ChildProcess | undefined
   // Before the child exists: a SIGKILL to proc at any later moment still ends the run.
   const guard = probes?.identityGuard

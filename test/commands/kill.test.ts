@@ -4,7 +4,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-import {BIN, binForOthers, ROOT, runCli} from '../helpers/cli.js'
+import {BIN, binForOthers, runCli} from '../helpers/cli.js'
 import {isAlive, startProcess, startSleeper} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

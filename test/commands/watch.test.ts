@@ -1,5 +1,5 @@
 import {strict as assert} from 'node:assert'
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 
 import {defaultWatchInterval} from '../../src/cli/argv.js'
 import {BIN, startCli} from '../helpers/cli.js'
