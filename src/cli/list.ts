@@ -76,7 +76,6 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
     sort: flags.threads ? 'pid,tid' : 'pid',
     table: flags.threads ? 'pid,tid,user,cpu,state,time,name,command' : 'pid,ppid,user,cpu,rss,state,elapsed,command',
   })
-  if (flags.threads && flags.source === 'ps-list') throw new UsageError('--threads needs the procfs source')
   if (!plan) return
   const metrics = plan.format === 'openmetrics'
   const groupBy = flags['group-by'] as GroupBy | undefined
@@ -91,6 +90,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
 
   const sampleMs = optionalDuration(flags.sample, '--sample')
   const source = ctx.source(flags, selection, plan)
+  if (flags.threads && !source.threadsOf) throw new UsageError(`--threads: the ${source.id} source lists processes, not threads`)
 
   const q: Query = {
     // Metrics are labelled with pid, ppid, name, user and unit, and counted by state.

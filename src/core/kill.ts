@@ -67,7 +67,8 @@ const MAX_HOLD_ROUNDS = 200
 const NO_HOLD: ReadonlySet<string> = new Set(['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGCONT'])
 
 /** The start of a process as proc observed it: what is checked before each signal. */
-const startOf = (t: KillRecord): Identity => ({bootId: t.bootId, pid: t.pid, startTicks: t.startTicks})
+// Where a source has no start ticks (ps, ps-list), the start time to the second stands in.
+const startOf = (t: KillRecord): Evidence => ({bootId: t.bootId, pid: t.pid, startTicks: t.startTicks, startTime: t.startTicks == null ? t.startTime : undefined})
 
 const key = (r: {pid: number; startTicks?: number | null}) => `${r.pid}/${r.startTicks ?? '?'}`
 

@@ -1,6 +1,7 @@
 import {UsageError} from '../errors.js'
 import type {Field} from '../process-info.js'
 import {ProcfsSource} from './linux/index.js'
+import {PsSource} from './ps/index.js'
 import {PsListSource} from './ps-list/index.js'
 import type {ProcessSource} from './source.js'
 
@@ -14,11 +15,15 @@ export interface SourceOptions {
   procfsRoot?: string
 }
 
-/** procfs on Linux, ps-list elsewhere or when asked. */
+/** The platforms whose ps takes the BSD keywords the ps source asks for. */
+const PS_PLATFORMS: ReadonlySet<string> = new Set(['darwin', 'freebsd', 'openbsd', 'netbsd'])
+
+/** procfs on Linux, ps on macOS and the BSDs, ps-list elsewhere (Windows); --source picks one. */
 export function openSource(options: SourceOptions = {}): ProcessSource {
   const root = options.procfsRoot ?? process.env.PROC_PROCFS
-  const name = options.source ?? (process.platform === 'linux' || root ? 'procfs' : 'ps-list')
+  const name = options.source ?? (process.platform === 'linux' || root ? 'procfs' : PS_PLATFORMS.has(process.platform) ? 'ps' : 'ps-list')
   if (name === 'ps-list') return new PsListSource()
+  if (name === 'ps') return new PsSource(process.env.PROC_PS ?? 'ps')
   if (process.platform !== 'linux' && !root) throw new UsageError('the procfs source needs Linux (use --source ps-list)')
   return new ProcfsSource({passwd: process.env.PROC_PASSWD, root})
 }
