@@ -10,6 +10,7 @@ import {EXIT, FORWARDED, procfsProbes, type RunRecord, runChild} from '../core/r
 import type {Watchdog} from '../core/sources/index.js'
 import {parseLadder, parseSignal} from '../core/signals.js'
 import {openSource, type ProcessSource} from '../core/sources/index.js'
+import {endTree} from '../core/tree-end.js'
 import {formatBytes, parseDuration, parseTimeLimit} from '../core/units.js'
 import {escapeControl} from '../output/escape.js'
 import {render} from '../output/render.js'
@@ -104,6 +105,8 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
         argv: command,
         cwd: flags.cwd,
         env,
+        // Windows has no process groups: the timeout ends the child's tree, walked from the source.
+        endTree: process.platform === 'win32' ? (pid, signal) => endTree(source, pid, signal) : undefined,
         foreground: flags.foreground,
         interactive: isTerminal(0) || flags.foreground,
         onTimeoutSignal: flags.verbose ? (signal) => writeErr(`proc spawn: timed out: sending signal ${signal.replace(/^SIG/, '')} to command ${shellQuote(command[0])}\n`) : undefined,

@@ -49,6 +49,11 @@ export interface RunOptions {
    * and get its signals), and on timeout only the child is signalled, never its descendants.
    */
   foreground?: boolean
+  /**
+   * Where the platform has no process groups (Windows): the child does not lead one, and a
+   * timeout, --kill-after or a forwarded TERM ends its whole tree through this (tree-end.ts).
+   */
+  endTree?(pid: number, signal: number): Promise<unknown>
   /** Told each signal the timeout sends (--signal, then KILL after --kill-after), as it is sent. */
   onTimeoutSignal?(signal: string): void
   probes?: RunProbes
@@ -259,6 +264,19 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
    */
   const signalChild = (signal: NodeJS.Signals | number, tree = false) => {
     if (!running || child?.pid === undefined) return
+    if (options.endTree) {
+      // No process group to signal: the tree, walked from parent links (or the child alone).
+      const number = typeof signal === 'number' ? signal : signalNumber(signal)
+      if (tree || !options.foreground) void options.endTree(child.pid, number).catch(() => {})
+      else {
+        try {
+          process.kill(child.pid, signal)
+        } catch {}
+      }
+
+      return
+    }
+
     const members = tree && options.interactive && probes ? probes.descendants(child.pid) : []
     try {
       process.kill(options.interactive ? child.pid : -child.pid, signal)
@@ -281,7 +299,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     const tree = !options.foreground
     options.onTimeoutSignal?.(options.timeoutSignal.name)
     signalChild(options.timeoutSignal.number, tree)
-    if (options.timeoutSignal.name !== 'SIGKILL' && options.timeoutSignal.name !== 'SIGCONT') signalChild('SIGCONT', tree)
+    if (options.timeoutSignal.name !== 'SIGKILL' && options.timeoutSignal.name !== 'SIGCONT' && !options.endTree) signalChild('SIGCONT', tree)
     if (options.killAfterMs !== undefined) {
       longTimeout(
         () => {
@@ -312,7 +330,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   process.on('SIGALRM', timedOut)
 
   const t0 = performance.now()
-  child = spawn(launch.argv[0], launch.argv.slice(1), {cwd: options.cwd, detached: !options.interactive, env: launch.env, stdio: 'inherit'})
+  child = spawn(launch.argv[0], launch.argv.slice(1), {cwd: options.cwd, detached: !options.interactive && !options.endTree, env: launch.env, stdio: 'inherit'})
   const started = child
 
   const exited = new Promise<void>((resolve) => {

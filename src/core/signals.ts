@@ -28,11 +28,24 @@ export function signalName(number: number): string {
   return String(number)
 }
 
+/** What Windows can do with a "signal": TerminateProcess for these three (through Node), 0 to test existence. */
+const WINDOWS_SIGNALS: ReadonlySet<string> = new Set(['SIGTERM', 'SIGINT', 'SIGKILL'])
+
 /**
  * `TERM`, `SIGTERM`, `term`, `15`, `RTMIN+6`: a signal this platform knows. Anything else is a
- * usage error. `0` (no signal, an existence check) only where `allowZero`.
+ * usage error. `0` (no signal, an existence check) only where `allowZero`. On Windows only TERM,
+ * INT and KILL (each ends the process) and 0 can be sent: any other is a usage error, nothing sent.
  */
-export function parseSignal(text: string, flag = '--signal', allowZero = false): Signal {
+export function parseSignal(text: string, flag = '--signal', allowZero = false, platform: NodeJS.Platform = process.platform): Signal {
+  const signal = parseAnySignal(text, flag, allowZero, platform)
+  if (platform === 'win32' && signal.number !== 0 && !WINDOWS_SIGNALS.has(signal.name)) {
+    throw new UsageError(`${flag}: ${signal.name.replace(/^SIG/, '')} cannot be sent on Windows: TERM, INT and KILL end a process, 0 tests that it exists`)
+  }
+
+  return signal
+}
+
+function parseAnySignal(text: string, flag: string, allowZero: boolean, platform: NodeJS.Platform): Signal {
   const t = text.trim()
   if (/^\d+$/.test(t)) {
     const number = Number(t)
@@ -50,7 +63,10 @@ export function parseSignal(text: string, flag = '--signal', allowZero = false):
 
   const name = `SIG${upper}`
   const number = upper === '' ? undefined : (constants.signals as Record<string, number>)[name]
-  if (number === undefined) throw new UsageError(`${flag}: unknown signal '${text}' (try TERM, INT, HUP, KILL, USR1 or a number; proc kill -l lists them)`)
+  if (number === undefined) {
+    const hint = platform === 'win32' ? 'on Windows: TERM, INT or KILL' : 'try TERM, INT, HUP, KILL, USR1 or a number; proc kill -l lists them'
+    throw new UsageError(`${flag}: unknown signal '${text}' (${hint})`)
+  }
   return {name, number}
 }
 
