@@ -87,6 +87,8 @@ function substitute(text: string): string {
   t = t.replace(/curl --data-binary @(\S+) \S+/g, 'test -s $1')
   // Commands that repeat until interrupted get two seconds.
   if (/--watch/.test(t)) t = `timeout -s INT 2 ${t}`
+  // proc top without -n runs until it is stopped (batch mode here: no terminal): two seconds too.
+  if (/\bproc top\b/.test(t) && !/ -n /.test(t)) t = `timeout -s TERM 2 ${t}; test $? = 124`
   return t
 }
 

@@ -1,0 +1,476 @@
+import {cpus, freemem, loadavg, totalmem, uptime} from 'node:os'
+
+import {parseColumns} from '../columns/index.js'
+import {UsageError} from '../core/errors.js'
+import {killPicked} from '../core/kill-one.js'
+import type {Field, ProcessInfo} from '../core/process-info.js'
+import {buildSelection, type Selection} from '../core/select.js'
+import {parseSignal, simpleLadder} from '../core/signals.js'
+import {parseSort, sortRecords, type SortKey} from '../core/sort.js'
+import type {ProcessSource} from '../core/sources/index.js'
+import {busyPercent, cpuTimes, formatUptime, intervalCpu, taskCounts} from '../core/top.js'
+import {formatBytes, optionalDuration} from '../core/units.js'
+import {escapeControl} from '../output/escape.js'
+import {ndjsonLine, render} from '../output/render.js'
+import {isTerminal, terminalColumns} from '../output/stdio.js'
+import {selectorFlags, sourceFlags} from './flags.js'
+
+import type {Context} from './context.js'
+import {type CommandSpec, flag, type Parsed} from './spec.js'
+
+const {sample: _sample, ...topSourceFlags} = sourceFlags
+
+const DEFAULT_COLUMNS = 'pid,user,cpu,mem,rss,state,time,command'
+/** The keys, as `?` shows them. */
+const HELP = [
+  'q Esc     quit                 Up Down PgUp PgDn Home End  move the selection',
+  'P M T N   sort by %CPU, memory, time, pid       < >  sort by the column left/right   r  reverse',
+  '/         filter: a --where expression (rssBytes > 100MB) or a --match regex; empty: none',
+  'k         signal the selected process (TERM, or type a signal; the ladder TERM,5s,KILL)',
+  'T         end the selected process and its whole tree (as proc kill --tree --timeout 5s)',
+  'K         show or hide kernel threads      p  pause      ? h  this help (any key: back)',
+]
+
+export const spec: CommandSpec = {
+  id: 'top',
+  description: `A live view of processes, like top: it fits the screen, takes keys, and kills only what you picked.
+
+A summary at the top (uptime, load, tasks by state, CPU and memory), a pinned header, and as many rows as fit, sorted by %CPU over the last interval: 100% is one core, as top shows it. The rows are refreshed every --delay (2 s); a resize redraws at once.
+
+Keys: q quit; arrows, PgUp/PgDn, Home/End select; P M T N sort by %CPU, memory, time, pid; < > another column; r reverse; / filter (--where or --match); k signal the selected process; T end its tree; K kernel threads; p pause; ? help. A signal from the view goes to the process that was selected when you pressed the key, identity-checked as proc kill checks a record: never to whatever row sits under the cursor later.
+
+With -b (or when stdout is not a terminal) it writes -n frames (default: forever) as plain text, or with --format ndjson one line per process a frame.`,
+  examples: [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'the live view'},
+    {command: '<%= config.bin %> <%= command.id %> -d 1 --user root', description: 'refresh every second, root\'s processes only'},
+    {command: '<%= config.bin %> <%= command.id %> -b -n 2 --format ndjson', description: 'two frames, one JSON line a process (scripts)'},
+  ],
+  flags: {
+    ...selectorFlags,
+    ...topSourceFlags,
+    batch: flag.boolean({char: 'b', description: 'batch mode, as top -b: write frames instead of a live screen'}),
+    columns: flag.option({char: 'c', description: `columns (default ${DEFAULT_COLUMNS})`, helpGroup: 'OUTPUT'}),
+    delay: flag.option({char: 'd', default: '2s', description: 'time between refreshes (as top -d; a bare number is seconds)'}),
+    format: flag.option({description: 'batch output format', helpGroup: 'OUTPUT', options: ['table', 'ndjson']}),
+    iterations: flag.option({char: 'n', description: 'frames to write, then exit (as top -n)'}),
+    sort: flag.option({char: 's', default: '-cpu', description: 'sort keys, comma-separated; - for descending', helpGroup: 'OUTPUT'}),
+  },
+  usage: '<%= command.id %> [FLAGS]',
+}
+
+/** One refresh: the records with %CPU over the interval, and the machine's summary. */
+interface Frame {
+  records: ProcessInfo[]
+  summary: string[]
+}
+
+/** Reads frames: each one's %CPU is measured since the one before. */
+class Sampler {
+  private previous: ProcessInfo[] | undefined
+  private at = 0
+  private cpu = cpuTimes(cpus())
+
+  constructor(
+    private readonly source: ProcessSource,
+    private readonly fields: ReadonlySet<Field>,
+  ) {}
+
+  async frame(selection: Selection, kernel: boolean): Promise<Frame> {
+    const records = await this.source.list({fields: this.fields})
+    const now = performance.now()
+    intervalCpu(this.previous, records, this.previous ? now - this.at : 0)
+    this.previous = records
+    this.at = now
+    const cpu = cpuTimes(cpus())
+    const busy = busyPercent(this.cpu, cpu)
+    this.cpu = cpu
+    const shown = records.filter((r) => selection.test(r) && (kernel || r.kernelThread !== true))
+    const tasks = taskCounts(records)
+    const load = loadavg().map((l) => l.toFixed(2)).join(', ')
+    const used = totalmem() - freemem()
+    const clock = new Date().toTimeString().slice(0, 8)
+    return {
+      records: shown,
+      summary: [
+        `proc top - ${clock} ${formatUptime(uptime())}, load average: ${load}`,
+        `Tasks: ${tasks.total} total, ${tasks.running} running, ${tasks.sleeping} sleeping, ${tasks.stopped} stopped, ${tasks.zombie} zombie`,
+        `CPU: ${busy}% busy of ${cpus().length} cores   Mem: ${formatBytes(used)} used of ${formatBytes(totalmem())}`,
+      ],
+    }
+  }
+}
+
+export async function action(ctx: Context, {flags}: Parsed): Promise<void> {
+  const delayMs = optionalDuration(flags.delay, '--delay')!
+  if (delayMs < 100) throw new UsageError(`--delay: at least 100ms (got ${flags.delay})`)
+  const iterations = flags.iterations === undefined ? undefined : Number(flags.iterations)
+  if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) throw new UsageError(`--iterations: '${flags.iterations}' is not a count of frames`)
+  const columns = parseColumns(flags.columns ?? DEFAULT_COLUMNS)
+  const sort = parseSort(flags.sort)
+  const selection = buildSelection(ctx.selectorsFrom(flags))
+  const source = ctx.source(flags, selection)
+  const fields = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', 'startTime', 'name', 'command', 'cpuTimeMs', 'elapsedMs', 'state', ...selection.needs])
+  if (source.fields.has('kernelThread')) fields.add('kernelThread')
+  for (const c of [...columns, ...sort.map((k) => k.column)]) for (const f of c.needs) fields.add(f)
+  const sampler = new Sampler(source, fields)
+  const batch = flags.batch || !isTerminal(1) || !isTerminal(0)
+  if (batch) {
+    await batchFrames(ctx, sampler, selection, {columns, delayMs, format: flags.format ?? 'table', iterations, sort})
+    return
+  }
+
+  if (flags.format === 'ndjson') throw new UsageError('--format ndjson goes with -b (batch mode)')
+  await new LiveView(sampler, source, selection, columns, sort, delayMs, iterations).run()
+}
+
+async function batchFrames(
+  ctx: Context,
+  sampler: Sampler,
+  selection: Selection,
+  o: {columns: ReturnType<typeof parseColumns>; delayMs: number; format: string; iterations?: number; sort: SortKey[]},
+): Promise<void> {
+  // The first frame measures %CPU over a short interval, as top's first frame does.
+  await sampler.frame(selection, true)
+  await sleep(Math.min(o.delayMs, 500))
+  for (let i = 0; o.iterations === undefined || i < o.iterations; i++) {
+    if (i > 0) await sleep(o.delayMs)
+    const frame = await sampler.frame(selection, true)
+    const rows = sortRecords(frame.records, o.sort)
+    if (o.format === 'ndjson') {
+      for (const r of rows) ctx.write(ndjsonLine({frame: i + 1, ...r}, {columns: o.columns, project: false}))
+    } else {
+      const table = await render(rows, {color: false, columns: o.columns, format: 'table', header: true, project: true, width: terminalColumns()})
+      ctx.write([...frame.summary, '', table].join('\n') + (i + 1 === o.iterations ? '' : '\n'))
+    }
+  }
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms)
+  })
+
+/** A prompt on the status line: what is typed, and what Enter does with it. */
+interface Prompt {
+  label: string
+  text: string
+  done(text: string): Promise<void> | void
+}
+
+/** The full-screen view: one frame a write, keys, the terminal restored on every way out. */
+class LiveView {
+  private frame: Frame | undefined
+  private rows: ProcessInfo[] = []
+  /** The selected process, by identity (pid and start): it stays selected when the rows re-sort. */
+  private selected: ProcessInfo | undefined
+  private top = 0
+  private status = ''
+  private prompt: Prompt | undefined
+  private help = false
+  private paused = false
+  /** Stopped (Ctrl-Z): nothing is drawn until CONT. */
+  private suspended = false
+  private kernel = true
+  private filter: Selection
+  private timer: NodeJS.Timeout | undefined
+  private frames = 0
+  private quit: (() => void) | undefined
+  private readonly out = process.stdout
+
+  constructor(
+    private readonly sampler: Sampler,
+    private readonly source: ProcessSource,
+    private readonly selection: Selection,
+    private readonly columns: ReturnType<typeof parseColumns>,
+    private sort: SortKey[],
+    private readonly delayMs: number,
+    private readonly iterations: number | undefined,
+  ) {
+    this.filter = buildSelection({})
+  }
+
+  async run(): Promise<void> {
+    const {emitKeypressEvents} = await import('node:readline')
+    emitKeypressEvents(process.stdin)
+    const done = new Promise<void>((resolve) => (this.quit = resolve))
+    const onKey = (text: string | undefined, key: {ctrl?: boolean; name?: string; sequence?: string} | undefined) => void this.key(text, key ?? {})
+    const onResize = () => void this.draw()
+    const onSignal = () => this.stop()
+    const onStop = () => this.suspend()
+    const onCont = () => {
+      if (!this.suspended) return
+      this.suspended = false
+      this.enter()
+      void this.draw()
+    }
+
+    process.stdin.on('keypress', onKey)
+    this.out.on('resize', onResize)
+    for (const s of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(s, onSignal)
+    process.on('SIGTSTP', onStop)
+    process.on('SIGCONT', onCont)
+    const restore = () => this.leave()
+    process.on('exit', restore)
+    this.enter()
+    try {
+      await this.refresh(true)
+      await done
+    } finally {
+      if (this.timer) clearTimeout(this.timer)
+      process.stdin.off('keypress', onKey)
+      this.out.off('resize', onResize)
+      for (const s of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.off(s, onSignal)
+      process.off('SIGTSTP', onStop)
+      process.off('SIGCONT', onCont)
+      process.off('exit', restore)
+      this.leave()
+      process.stdin.pause()
+    }
+  }
+
+  /** The alternate screen, no cursor, keys one by one. */
+  private enter(): void {
+    if (process.stdin.isTTY) process.stdin.setRawMode(true)
+    process.stdin.resume()
+    this.out.write('\u001B[?1049h\u001B[?25l')
+  }
+
+  /** Back to the shell's screen and line mode, whatever happened. */
+  private leave(): void {
+    try {
+      if (process.stdin.isTTY) process.stdin.setRawMode(false)
+    } catch {}
+
+    this.out.write('\u001B[?25h\u001B[?1049l')
+  }
+
+  private stop(): void {
+    this.quit?.()
+  }
+
+  /** Ctrl-Z, or TSTP from elsewhere: give the shell its screen back, then stop until CONT. */
+  private suspend(): void {
+    this.suspended = true
+    this.leave()
+    process.kill(process.pid, 'SIGSTOP')
+  }
+
+  private async refresh(first = false): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    if (!this.paused || first) {
+      if (first) {
+        await this.sampler.frame(this.selection, this.kernel)
+        await sleep(Math.min(this.delayMs, 500))
+      }
+
+      this.frame = await this.sampler.frame(this.selection, this.kernel)
+      this.frames++
+    }
+
+    await this.draw()
+    if (this.iterations !== undefined && this.frames >= this.iterations) {
+      this.stop()
+      return
+    }
+
+    this.timer = setTimeout(() => void this.refresh(), this.delayMs)
+  }
+
+  private size(): {height: number; width: number} {
+    return {height: this.out.rows || 24, width: this.out.columns || 80}
+  }
+
+  /** Draw the whole frame in one write: summary, header and rows pinned, cut to the screen. */
+  private async draw(): Promise<void> {
+    if (!this.frame || this.suspended) return
+    const {height, width} = this.size()
+    const cut = (line: string) => (line.length > width ? line.slice(0, width) : line)
+    const lines: string[] = [...this.frame.summary.map((l) => cut(escapeControl(l)))]
+    const sortName = `${this.sort[0]?.descending ? '-' : ''}${this.sort[0]?.column.id ?? ''}`
+    lines.push(cut(`%CPU over the last ${(this.delayMs / 1000).toFixed(1)}s, 100% = one core; sorted by ${sortName}${this.paused ? '; PAUSED' : ''}; ? for keys`))
+    if (this.help) {
+      lines.push('', ...HELP.map(cut))
+      this.paint(lines, height)
+      return
+    }
+
+    this.rows = sortRecords(
+      this.frame.records.filter((r) => this.filter.test(r) && (this.kernel || r.kernelThread !== true)),
+      this.sort,
+    )
+    let index = this.selected ? this.rows.findIndex((r) => r.pid === this.selected!.pid && r.startTicks === this.selected!.startTicks) : 0
+    if (index < 0) index = Math.min(this.rows.length - 1, 0)
+    this.selected = this.rows[index]
+    const room = Math.max(1, height - lines.length - 2)
+    if (index < this.top) this.top = index
+    if (index >= this.top + room) this.top = index - room + 1
+    this.top = Math.max(0, Math.min(this.top, Math.max(0, this.rows.length - room)))
+    const visible = this.rows.slice(this.top, this.top + room)
+    const table = await renderRows(visible, this.columns, width)
+    const [header, ...body] = table
+    lines.push(`\u001B[7m${cut(header).padEnd(width)}\u001B[0m`)
+    for (const [i, line] of body.entries()) lines.push(this.top + i === index ? `\u001B[1;7m${cut(line).padEnd(width)}\u001B[0m` : cut(line))
+    while (lines.length < height - 1) lines.push('')
+    lines.length = height - 1
+    lines.push(cut(this.prompt ? `${this.prompt.label}${this.prompt.text}` : this.status))
+    this.paint(lines, height)
+  }
+
+  private paint(lines: string[], height: number): void {
+    if (this.suspended) return
+    const shown = lines.slice(0, height)
+    this.out.write('\u001B[H' + shown.map((l) => `${l}\u001B[K`).join('\r\n') + '\u001B[J')
+  }
+
+  private async move(to: number): Promise<void> {
+    if (this.rows.length === 0) return
+    const index = Math.max(0, Math.min(this.rows.length - 1, to))
+    this.selected = this.rows[index]
+    await this.draw()
+  }
+
+  private async key(text: string | undefined, key: {ctrl?: boolean; name?: string; sequence?: string}): Promise<void> {
+    if (this.prompt) return this.promptKey(text, key)
+    if (this.help) {
+      this.help = false
+      return this.draw()
+    }
+
+    const index = this.selected ? this.rows.indexOf(this.selected) : 0
+    const page = Math.max(1, this.size().height - 7)
+    if ((key.ctrl && key.name === 'c') || key.name === 'escape' || text === 'q') return this.stop()
+    if (key.ctrl && key.name === 'z') return this.suspend()
+
+    switch (key.name) {
+      case 'up':
+        return this.move(index - 1)
+      case 'down':
+        return this.move(index + 1)
+      case 'pageup':
+        return this.move(index - page)
+      case 'pagedown':
+        return this.move(index + page)
+      case 'home':
+        return this.move(0)
+      case 'end':
+        return this.move(this.rows.length - 1)
+    }
+
+    switch (text) {
+      case '?':
+      case 'h':
+        this.help = true
+        return this.draw()
+      case 'p':
+        this.paused = !this.paused
+        this.status = this.paused ? 'paused: p resumes' : ''
+        return this.draw()
+      case 'K':
+        this.kernel = !this.kernel
+        this.status = this.kernel ? 'kernel threads shown' : 'kernel threads hidden'
+        return this.draw()
+      case 'r':
+        this.sort = this.sort.map((k, i) => (i === 0 ? {...k, descending: !k.descending} : k))
+        return this.draw()
+      case 'P':
+      case 'M':
+      case 'T':
+      case 'N': {
+        if (text === 'T' && this.selected) return this.askKill(true)
+        this.sort = parseSort({M: '-mem', N: 'pid', P: '-cpu', T: '-time'}[text])
+        return this.draw()
+      }
+
+      case '<':
+      case '>': {
+        const at = this.columns.findIndex((c) => c.id === this.sort[0]?.column.id)
+        const next = this.columns[(at + (text === '>' ? 1 : this.columns.length - 1)) % this.columns.length]
+        this.sort = [{column: next, descending: this.sort[0]?.descending ?? true}]
+        return this.draw()
+      }
+
+      case '/':
+        this.prompt = {done: (t) => this.setFilter(t), label: 'filter (--where or --match): ', text: ''}
+        return this.draw()
+      case 'k':
+        if (this.selected) return this.askKill(false)
+    }
+  }
+
+  /** k and T: the process selected now is the one the signal goes to, whatever the rows do meanwhile. */
+  private askKill(tree: boolean): void {
+    const picked = this.selected!
+    const what = `${picked.pid} ${escapeControl(picked.name ?? '-')} (${escapeControl((picked.command ?? '').slice(0, 40))})`
+    this.prompt = {
+      done: async (t) => {
+        const word = t.trim() || 'TERM'
+        let ladder
+        try {
+          ladder = tree ? simpleLadder(parseSignal(word), 5000) : simpleLadder(parseSignal(word))
+        } catch (error) {
+          this.status = (error as Error).message
+          return
+        }
+
+        this.status = `signalling ${what}...`
+        await this.draw()
+        const records = await killPicked(
+          this.source,
+          {bootId: picked.bootId, command: picked.command, host: picked.host, name: picked.name, pid: picked.pid, startTicks: picked.startTicks, startTime: picked.startTime},
+          ladder,
+          tree,
+        )
+        const counts = new Map<string, number>()
+        for (const r of records) counts.set(r.status ?? '-', (counts.get(r.status ?? '-') ?? 0) + 1)
+        this.status = `${tree ? 'tree of ' : ''}${picked.pid}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`
+        await this.refresh()
+      },
+      label: `${tree ? 'end the tree of' : 'signal'} ${what} with [TERM${tree ? ', KILL after 5s' : ''}]: `,
+      text: '',
+    }
+    void this.draw()
+  }
+
+  private setFilter(text: string): void {
+    const t = text.trim()
+    if (t === '') {
+      this.filter = buildSelection({})
+      this.status = 'no filter'
+      return
+    }
+
+    // An expression (a comparison, and, or, not) is --where; anything else a --match regex.
+    const where = /[=<>~!]|\b(and|or|not)\b/.test(t)
+    try {
+      this.filter = where ? buildSelection({where: t}) : buildSelection({match: [t]})
+      this.status = `filter: --${where ? 'where' : 'match'} ${t}`
+    } catch (error) {
+      this.status = `filter not applied: ${(error as Error).message}`
+    }
+  }
+
+  private async promptKey(text: string | undefined, key: {ctrl?: boolean; name?: string}): Promise<void> {
+    const prompt = this.prompt!
+    if (key.name === 'escape' || (key.ctrl && key.name === 'c')) {
+      this.prompt = undefined
+      this.status = 'cancelled'
+    } else if (key.name === 'return' || key.name === 'enter') {
+      this.prompt = undefined
+      await prompt.done(prompt.text)
+    } else if (key.name === 'backspace') {
+      prompt.text = prompt.text.slice(0, -1)
+    } else if (text && !key.ctrl && text >= ' ') {
+      prompt.text += text
+    }
+
+    await this.draw()
+  }
+}
+
+/** The table's lines for these rows (header first). */
+async function renderRows(rows: readonly ProcessInfo[], columns: ReturnType<typeof parseColumns>, width: number): Promise<string[]> {
+  const text = await render(rows, {color: false, columns, format: 'table', header: true, project: true, width})
+  const lines = text.split('\n')
+  if (lines.at(-1) === '') lines.pop()
+  return lines
+}

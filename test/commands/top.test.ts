@@ -1,0 +1,141 @@
+// proc top through a real pseudo-terminal (test/helpers/pty-driver.py): the screen fits, keys
+// work, the terminal is restored on every way out, and k kills exactly the process picked.
+
+import {strict as assert} from 'node:assert'
+import {execFile} from 'node:child_process'
+import path from 'node:path'
+import {constants} from 'node:os'
+
+import {BIN, ROOT, runCli} from '../helpers/cli.js'
+import {isAlive, startProcess} from '../helpers/processes.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+interface PtyRun {
+  code: number | null
+  output: string
+  marks: number[]
+}
+
+type Step = [number, string | null, string | null, number | null]
+
+function inPty(args: string[], steps: Step[], size = {cols: 80, rows: 24}): Promise<PtyRun> {
+  const spec = {argv: [process.execPath, BIN, ...args], cols: size.cols, rows: size.rows, steps, timeout: 20}
+  return new Promise((resolve, reject) => {
+    execFile('python3', [path.join(ROOT, 'test/helpers/pty-driver.py')], {env: {...process.env, NO_COLOR: '1', PTY_SPEC: JSON.stringify(spec)}, maxBuffer: 64 * 1024 * 1024}, (error, stdout) => {
+      if (error && !stdout) reject(error)
+      else resolve(JSON.parse(stdout) as PtyRun)
+    })
+  })
+}
+
+const plain = (s: string) => s.replaceAll(/\u001B\[[0-9;?]*[A-Za-z]/g, '')
+
+/** The whole frames drawn (each from the cursor's home to the erase below it), as lines without escapes. */
+function frames(output: string): string[][] {
+  return output
+    .split('\u001B[H')
+    .slice(1)
+    .filter((f) => f.includes('\u001B[J'))
+    .map((f) => plain(f.slice(0, f.indexOf('\u001B[J')).replaceAll('\r', '')).split('\n'))
+}
+
+describe('proc top', function () {
+  this.timeout(60_000)
+
+  for (const size of [{cols: 80, rows: 24}, {cols: 200, rows: 50}]) {
+    it(`fits a ${size.cols}x${size.rows} screen: summary and header on top, rows cut to the screen; q restores the terminal`, async () => {
+      const r = await inPty(['top', '-d', '0.5'], [[1800, 'q', null, null]], size)
+      assert.equal(r.code, 0, r.output.slice(-500))
+      assert.ok(r.output.startsWith('\u001B[?1049h'), 'the alternate screen')
+      assert.ok(r.output.endsWith('\u001B[?25h\u001B[?1049l'), 'left, with the cursor back')
+      const last = frames(r.output).at(-1)!
+      assert.ok(last.length <= size.rows, `${last.length} lines`)
+      assert.ok(last.every((l) => l.length <= size.cols), last.find((l) => l.length > size.cols))
+      assert.match(last[0], /^proc top - \d\d:\d\d:\d\d up /)
+      assert.match(last[1], /^Tasks: \d+ total/)
+      assert.match(last[3], /100% = one core/)
+      assert.match(last[4], /^\s*PID USER\s+%CPU %MEM/)
+    })
+  }
+
+  it('redraws at once on a resize', async () => {
+    const r = await inPty(['top', '-d', '5'], [[1500, null, '30x100', null], [400, 'q', null, null]])
+    // A mark may fall inside an escape sequence: look from a few bytes before it.
+    const after = r.output.slice(r.marks[0] - 8, r.marks[1])
+    assert.ok(after.includes('\u001B[H'), 'a frame drawn within 400 ms of the resize, not at the next 5 s refresh')
+    const frame = frames(after).at(-1)!
+    assert.ok(frame.length <= 30 && frame.length > 24, `${frame.length} lines`)
+  })
+
+  it('Ctrl-C, TERM and HUP each leave the screen and exit; TSTP leaves it, CONT takes it back', async () => {
+    for (const [keys, signal] of [['\u0003', null], [null, constants.signals.SIGTERM], [null, constants.signals.SIGHUP]] as const) {
+      const r = await inPty(['top', '-d', '0.5'], [[1200, keys, null, signal]])
+      assert.ok(r.output.endsWith('\u001B[?25h\u001B[?1049l'), `${keys ? 'Ctrl-C' : signal}: ${JSON.stringify(r.output.slice(-80))}`)
+    }
+
+    const stopped = await inPty(['top', '-d', '0.5'], [[1200, null, null, constants.signals.SIGTSTP], [500, null, null, constants.signals.SIGCONT], [800, 'q', null, null]])
+    const tail = stopped.output.slice(stopped.marks[0] - 16)
+    const left = tail.indexOf('\u001B[?1049l')
+    const back = tail.indexOf('\u001B[?1049h', left)
+    assert.ok(left >= 0, 'left the alternate screen when stopped')
+    assert.ok(back > left && stopped.marks[0] - 16 + back >= stopped.marks[1], 'back only after CONT')
+    assert.ok(!tail.slice(left, back).includes('proc top - '), 'nothing drawn while stopped')
+    assert.equal(stopped.code, 0)
+  })
+
+  it('/ filters with --match or --where; a bad --where shows an error in the view', async () => {
+    const mark = `topflt${process.pid}`
+    const child = startProcess('sh', ['-c', `sleep 300; : ${mark}`])
+    await sleep(200)
+    const r = await inPty(['top', '-d', '0.5'], [[1200, `/${mark}\r`, null, null], [800, '/rssBytes > 1Q\r', null, null], [600, 'q', null, null]])
+    const filtered = frames(r.output.slice(r.marks[0], r.marks[1])).at(-1)!
+    assert.ok(filtered.some((l) => l.includes(`${child.pid} `)), filtered.join('\n'))
+    assert.ok(filtered.filter((l) => /^\s*\d+ /.test(l)).length <= 2, 'the filter leaves the match (and the filtering proc, if any)')
+    const bad = frames(r.output.slice(r.marks[1])).flat()
+    assert.ok(bad.some((l) => /filter not applied: .*1Q/.test(l)), bad.join('\n'))
+    assert.equal(r.code, 0)
+  })
+
+  it('k signals exactly the process that was selected, identity-checked, and says so', async () => {
+    const mark = `topkill${process.pid}`
+    const target = startProcess('sh', ['-c', `sleep 300; : ${mark}`])
+    await sleep(200)
+    const r = await inPty(['top', '-d', '0.5', '--match', mark], [[1500, 'k', null, null], [300, '\r', null, null], [1500, 'q', null, null]])
+    for (let i = 0; i < 200 && isAlive(target.pid!); i++) await sleep(10)
+    assert.ok(!isAlive(target.pid!), 'the selected process ended')
+    assert.ok(frames(r.output).flat().some((l) => new RegExp(`${target.pid}: 1 signalled`).test(l)), 'the status line reports it')
+  })
+
+  it('T ends the selected tree', async () => {
+    const mark = `toptree${process.pid}`
+    const root = startProcess('sh', ['-c', `sleep 300 & sleep 300 & wait; : ${mark}`])
+    await sleep(300)
+    const r = await inPty(['top', '-d', '0.5', '--match', mark], [[1500, 'T', null, null], [300, '\r', null, null], [1500, 'q', null, null]])
+    for (let i = 0; i < 300 && isAlive(root.pid!); i++) await sleep(10)
+    assert.ok(!isAlive(root.pid!))
+    assert.ok(frames(r.output).flat().some((l) => new RegExp(`tree of ${root.pid}: 3 signalled`).test(l)), frames(r.output).flat().filter((l) => l.includes('tree')).join('\n'))
+  })
+
+  it('-b -n 2 writes two frames; --format ndjson one record a line with its frame', async () => {
+    const b = await runCli(['top', '-b', '-n', '2', '-d', '0.2'])
+    assert.equal(b.code, 0, b.stderr)
+    assert.equal(b.stdout.match(/^proc top - /gm)?.length, 2)
+    const nd = await runCli(['top', '-b', '-n', '2', '-d', '0.2', '--format', 'ndjson'])
+    const lines = nd.stdout.trim().split('\n').map((l) => JSON.parse(l) as {cpuPercent: number; frame: number})
+    assert.deepEqual([...new Set(lines.map((l) => l.frame))], [1, 2])
+    assert.ok(lines.every((l) => typeof l.cpuPercent === 'number'))
+  })
+
+  it('%CPU is over the interval: a busy loop shows near 100, an idle sleeper 0', async () => {
+    const mark = `topcpu${process.pid}`
+    const busy = startProcess(process.execPath, ['-e', 'for (;;) {}', mark])
+    const idle = startProcess('sh', ['-c', `sleep 300; : ${mark}`])
+    await sleep(300)
+    const nd = await runCli(['top', '-b', '-n', '1', '-d', '1', '--format', 'ndjson', '--match', mark])
+    const rows = nd.stdout.trim().split('\n').map((l) => JSON.parse(l) as {cpuPercent: number; pid: number})
+    // Two CPU hogs may share this 2-core machine with the suite: the loop gets a core's share.
+    assert.ok(rows.find((r) => r.pid === busy.pid)!.cpuPercent > 30, JSON.stringify(rows))
+    assert.equal(rows.find((r) => r.pid === idle.pid)!.cpuPercent, 0)
+  })
+})
