@@ -16,6 +16,7 @@ import {type Field, NAMESPACES, type ProcessInfo} from '../core/process-info.js'
 import {openSource, type ProcessSource, requireFields, type SourceName} from '../core/sources/index.js'
 import {escapeControl} from '../output/escape.js'
 import {guardOutput, isTerminal, terminalColumns, useColor, writeErr, writeOut} from '../output/stdio.js'
+import {intervalCpu} from '../core/top.js'
 import {watch} from '../core/watch.js'
 // Watch events carry `change`, like diff records.
 import '../columns/diff.js'
@@ -307,7 +308,27 @@ export class Context {
     process.once('SIGTERM', onSignal)
     const screen = plan.format === 'table' && isTerminal(1)
     const columns = {columns: plan.columns, project: plan.explicitColumns}
-    if (screen) this.write('\u001B[?1049h')
+    // The title names the whole command line (its filters too), as watch(1) does.
+    const words = escapeControl(['proc', ...process.argv.slice(2)].join(' '))
+    let previous: ProcessInfo[] | undefined
+    let shown: ProcessInfo[] | undefined
+    // A screen keeps its top (title, summary, header) and cuts the bottom, as top and watch do,
+    // drawn in one write; a resize redraws at once.
+    const paint = async (records: ProcessInfo[]) => {
+      const text = await draw(records)
+      const title = [`Every ${interval}: ${words}`, `${new Date().toLocaleTimeString()}; %CPU over the interval, 100% = one core`, '']
+      const rows = process.stdout.rows || 24
+      const width = process.stdout.columns || 80
+      const lines = [...title, ...text.replace(/\n$/, '').split('\n')].slice(0, rows).map((l) => (l.length > width && !l.includes('\u001B') ? l.slice(0, width) : l))
+      this.write('\u001B[H' + lines.map((l) => `${l}\u001B[K`).join('\n') + '\u001B[J')
+    }
+
+    const onResize = () => shown && void paint(shown)
+    if (screen) {
+      this.write('\u001B[?1049h')
+      process.stdout.on('resize', onResize)
+    }
+
     try {
       await watch(take, intervalMs, async (records, events) => {
         if (plan.format === 'ndjson') {
@@ -315,12 +336,19 @@ export class Context {
           return
         }
 
-        const text = await draw(records)
-        const title = `Every ${interval}: proc ${this.id} — ${new Date().toLocaleTimeString()}\n\n`
-        this.write(screen ? `\u001B[H\u001B[2J${title}${text}` : text + (plan.format === 'table' ? '\n' : ''))
+        // %CPU over the last interval, as top shows it (a listing's own is over the lifetime).
+        intervalCpu(previous, records, previous ? intervalMs : 0)
+        previous = records
+        shown = records
+        if (screen) await paint(records)
+        else this.write((await draw(records)) + (plan.format === 'table' ? '\n' : ''))
       }, stop.signal)
     } finally {
-      if (screen) this.write('\u001B[?1049l')
+      if (screen) {
+        this.write('\u001B[?1049l')
+        process.stdout.off('resize', onResize)
+      }
+
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }

@@ -33,9 +33,9 @@ const HELP = [
 
 export const spec: CommandSpec = {
   id: 'top',
-  description: `A live view of processes, like top: it fits the screen, takes keys, and kills only what you picked.
+  description: `A live view of processes, like top.
 
-A summary at the top (uptime, load, tasks by state, CPU and memory), a pinned header, and as many rows as fit, sorted by %CPU over the last interval: 100% is one core, as top shows it. The rows are refreshed every --delay (2 s); a resize redraws at once.
+It fits the screen, takes keys, and kills only what you picked. A summary at the top (uptime, load, tasks by state, CPU and memory), a pinned header, and as many rows as fit, sorted by %CPU over the last interval: 100% is one core, as top shows it. The rows are refreshed every --delay (2 s); a resize redraws at once.
 
 Keys: q quit; arrows, PgUp/PgDn, Home/End select; P M T N sort by %CPU, memory, time, pid; < > another column; r reverse; / filter (--where or --match); k signal the selected process; T end its tree; K kernel threads; p pause; ? help. A signal from the view goes to the process that was selected when you pressed the key, identity-checked as proc kill checks a record: never to whatever row sits under the cursor later.
 

@@ -117,6 +117,17 @@ describe('proc top', function () {
     assert.ok(frames(r.output).flat().some((l) => new RegExp(`tree of ${root.pid}: 3 signalled`).test(l)), frames(r.output).flat().filter((l) => l.includes('tree')).join('\n'))
   })
 
+  it('--watch shares the screen: the title names the filters, the header stays on top, the rows are cut to the terminal', async () => {
+    const r = await inPty(['list', '--watch', '300ms', '--user', 'root'], [[1500, '\u0003', null, null]])
+    const frame = frames(r.output).at(-1)!
+    assert.ok(frame.length <= 24, `${frame.length} lines`)
+    assert.ok(frame.every((l) => l.length <= 80))
+    assert.match(frame[0], /^Every 300ms: proc list --watch 300ms --user root/)
+    assert.match(frame[1], /%CPU over the interval/)
+    assert.match(frame[3], /^\s*PID\s+PPID USER/)
+    assert.ok(r.output.endsWith('\u001B[?1049l'))
+  })
+
   it('-b -n 2 writes two frames; --format ndjson one record a line with its frame', async () => {
     const b = await runCli(['top', '-b', '-n', '2', '-d', '0.2'])
     assert.equal(b.code, 0, b.stderr)

@@ -322,7 +322,7 @@ describe('truth in every corner', () => {
     })
 
     it('help reads at 80 columns: paragraphs wrapped by oclif, no line past 80, one line a command summary', async () => {
-      for (const id of ['', 'list', 'tree', 'kill', 'wait', 'spawn', 'diff', 'completion']) {
+      for (const id of ['', 'list', 'tree', 'kill', 'wait', 'spawn', 'diff', 'top', 'completion']) {
         const r = await runCli([...(id ? [id] : []), '--help'], {env: {COLUMNS: '80'}})
         const long = r.stdout.split('\n').filter((l) => l.length > 80)
         assert.deepEqual(long, [], `proc ${id} --help`)

@@ -62,7 +62,7 @@ while True:
         out += chunk
     except OSError: break
 _, status = os.waitpid(pid, 0)
-sys.stdout.write(repr(out.count(b'\\x1b[?1049h')) + ' ' + repr(out.count(b'\\x1b[H\\x1b[2J')) + ' ' + repr(out.rstrip().endswith(b'\\x1b[?1049l')) + ' ' + str(os.waitstatus_to_exitcode(status)))
+sys.stdout.write(repr(out.count(b'\\x1b[?1049h')) + ' ' + repr(out.count(b'\\x1b[J')) + ' ' + repr(out.rstrip().endswith(b'\\x1b[?1049l')) + ' ' + str(os.waitstatus_to_exitcode(status)))
 `
     const r = spawnSync('python3', ['-c', script, process.execPath, BIN], {encoding: 'utf8', timeout: 15_000})
     const [enters, frames, restored, code] = r.stdout.trim().split(' ')
