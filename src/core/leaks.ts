@@ -138,16 +138,20 @@ export class LeakTracker {
     const exclude = new Set<number>([process.pid, ...(this.childPid === undefined ? [] : [this.childPid])])
     const candidates = () => this.candidates(exclude)
     let found = candidates()
-    if (found.size > 0 && graceMs > 0) {
+    // Without a cgroup, a daemon's double fork may finish just after the child exits (its first
+    // fork gone, the second not yet listed): an empty first look is looked at again.
+    if ((found.size > 0 || this.before !== undefined) && graceMs > 0) {
       // Done early only when two checks in a row find nothing: a process can exit between the
       // reads of one check while the child it just forked is not counted yet.
       let empty = 0
+      // Without a cgroup, nothing is judged clean in less than 100 ms of the grace.
+      const settled = clock.now() + (this.before === undefined ? 0 : Math.min(graceMs, 100))
       await pollUntil(
         () => {
           if (stop()) return true
           found = candidates()
           empty = found.size === 0 ? empty + 1 : 0
-          return empty >= 2
+          return empty >= 2 && clock.now() >= settled
         },
         graceMs,
         clock,
