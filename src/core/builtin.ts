@@ -7,6 +7,7 @@ import {createRequire} from 'node:module'
  */
 export function builtin(id: 'node:child_process'): typeof import('node:child_process')
 export function builtin(id: 'node:os'): typeof import('node:os')
+export function builtin(id: 'node:v8'): typeof import('node:v8')
 export function builtin(id: string): unknown {
   const get = (process as {getBuiltinModule?: (id: string) => unknown}).getBuiltinModule
   return get ? get(id) : createRequire('/')(id)

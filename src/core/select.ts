@@ -1,5 +1,4 @@
-import {setFlagsFromString} from 'node:v8'
-
+import {builtin} from './builtin.js'
 import {UsageError} from './errors.js'
 import type {Field, ProcessInfo} from './process-info.js'
 import {groupId} from './users.js'
@@ -106,7 +105,7 @@ export function parseRegex(source: string, flag: string, flags = ''): RegExp {
 /** The pattern on V8's linear-time engine (flag `l`), turned on for this process; undefined if it cannot take it. */
 function linearRegex(source: string, flags: string): RegExp | undefined {
   try {
-    setFlagsFromString('--enable-experimental-regexp-engine')
+    builtin('node:v8').setFlagsFromString('--enable-experimental-regexp-engine')
     const regex = new RegExp(source, flags + 'l')
     regex.test('')
     return regex
