@@ -16,7 +16,6 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   kill: () => import('./cli/kill.js'),
   list: () => import('./cli/list.js'),
   spawn: () => import('./cli/spawn.js'),
-  top: () => import('./cli/top.js'),
   tree: () => import('./cli/tree.js'),
   wait: () => import('./cli/wait.js'),
 }
