@@ -16,7 +16,7 @@ import {type Field, NAMESPACES, type ProcessInfo} from '../core/process-info.js'
 import {openSource, type ProcessSource, requireFields, type SourceName} from '../core/sources/index.js'
 import {escapeControl} from '../output/escape.js'
 import {guardOutput, isTerminal, terminalColumns, useColor, writeErr, writeOut} from '../output/stdio.js'
-import {intervalCpu} from '../core/top.js'
+import {intervalCpu} from '../core/snapshot.js'
 import {watch} from '../core/watch.js'
 // Watch events carry `change`, like diff records.
 import '../columns/diff.js'
@@ -77,15 +77,15 @@ export interface OutputPlan {
   limit?: number
 }
 
-/**
- * The pid a pidfile holds (its first line, as pgrep -F reads it). With `locked`, the file must be
- * locked by some process (flock or fcntl, as a running daemon holds its pidfile), as pgrep -L.
- */
 /** The source --source and --procfs name. */
 function sourceOf(flags: {procfs?: string; source?: string}): ProcessSource {
   return openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 }
 
+/**
+ * The pid a pidfile holds (its first line, as pgrep -F reads it). With `locked`, the file must be
+ * locked by some process (flock or fcntl, as a running daemon holds its pidfile), as pgrep -L.
+ */
 function pidFromFile(file: string, locked: boolean, flags: SelectorFlags): number {
   let text: string
   let inode: {dev: number; ino: number}

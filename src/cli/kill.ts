@@ -145,11 +145,11 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
 
   if (flags['dry-run']) {
     // What would be sent: the ladder's first signal now, the rest on the ladder's schedule.
-    const first = ladder.find((s) => s.kind === 'signal')!
+    const [first] = ladder.flatMap((s) => (s.kind === 'signal' ? [s.signal] : []))
     for (const r of records) {
       if (r.status !== null) continue
       r.status = 'dry-run'
-      r.signal = first.kind === 'signal' ? first.signal.name : null
+      r.signal = first.name
       r.step = 1
     }
 

@@ -3,10 +3,11 @@ import {writeFileSync} from 'node:fs'
 import {isTerminal, writeErr} from '../output/stdio.js'
 import {spawnColumns} from '../columns/spawn.js'
 import {UsageError} from '../core/errors.js'
-import {checkedBy, type KillRecord, killWithConvergence} from '../core/kill.js'
+import {checkedBy} from '../core/identity.js'
+import {type KillRecord, killWithConvergence} from '../core/kill.js'
 import {protectedPids} from '../core/targets.js'
 import {type Leak, LeakTracker} from '../core/leaks.js'
-import {EXIT, FORWARDED, procfsProbes, type RunRecord, runChild} from '../core/run.js'
+import {EXIT, FORWARDED, runProbes, type RunRecord, runChild} from '../core/run.js'
 import type {Watchdog} from '../core/sources/index.js'
 import {parseLadder, parseSignal} from '../core/signals.js'
 import {openSource, type ProcessSource} from '../core/sources/index.js'
@@ -95,8 +96,8 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
   const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
   // The run's probes and leak detection, where the source has them (procfs); elsewhere the exit alone.
   const source = openSource()
-  const procfs = source.run
-  const tracker = procfs && flags.leaks !== 'ignore' ? new LeakTracker(procfs, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : undefined
+  const run = source.run
+  const tracker = run && flags.leaks !== 'ignore' ? new LeakTracker(run, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : undefined
   let record: RunRecord
   let dog: Watchdog | undefined
   try {
@@ -112,7 +113,7 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
         onTimeoutSignal: flags.verbose ? (signal) => writeErr(`proc spawn: timed out: sending signal ${signal.replace(/^SIG/, '')} to command ${shellQuote(command[0])}\n`) : undefined,
         killAfterMs,
         onWatchdog: (d) => (dog = d),
-        probes: procfs && procfsProbes(procfs),
+        probes: run && runProbes(run),
         timeoutMs,
         timeoutSignal,
         tracker,

@@ -8,7 +8,8 @@ import {buildSelection, type Selection} from '../core/select.js'
 import {parseSignal, simpleLadder} from '../core/signals.js'
 import {parseSort, sortRecords, type SortKey} from '../core/sort.js'
 import type {ProcessSource} from '../core/sources/index.js'
-import {busyPercent, cpuTimes, formatUptime, intervalCpu, taskCounts} from '../core/top.js'
+import {intervalCpu} from '../core/snapshot.js'
+import {busyPercent, cpuTimes, formatUptime, taskCounts} from '../core/top.js'
 import {formatBytes, optionalDuration} from '../core/units.js'
 import {escapeControl} from '../output/escape.js'
 import {ndjsonLine, render} from '../output/render.js'
@@ -75,7 +76,13 @@ class Sampler {
     private readonly fields: ReadonlySet<Field>,
   ) {}
 
-  async frame(selection: Selection, kernel: boolean): Promise<Frame> {
+  /** A first reading for the first frame's %CPU, over a short interval, as top's first frame. */
+  async prime(selection: Selection, delayMs: number): Promise<void> {
+    await this.frame(selection)
+    await sleep(Math.min(delayMs, 500))
+  }
+
+  async frame(selection: Selection): Promise<Frame> {
     const records = await this.source.list({fields: this.fields})
     const now = performance.now()
     intervalCpu(this.previous, records, this.previous ? now - this.at : 0)
@@ -84,7 +91,7 @@ class Sampler {
     const cpu = cpuTimes(cpus())
     const busy = busyPercent(this.cpu, cpu)
     this.cpu = cpu
-    const shown = records.filter((r) => selection.test(r) && (kernel || r.kernelThread !== true))
+    const shown = records.filter((r) => selection.test(r))
     const tasks = taskCounts(records)
     const load = loadavg().map((l) => l.toFixed(2)).join(', ')
     const used = totalmem() - freemem()
@@ -129,12 +136,10 @@ async function batchFrames(
   selection: Selection,
   o: {columns: ReturnType<typeof parseColumns>; delayMs: number; format: string; iterations?: number; sort: SortKey[]},
 ): Promise<void> {
-  // The first frame measures %CPU over a short interval, as top's first frame does.
-  await sampler.frame(selection, true)
-  await sleep(Math.min(o.delayMs, 500))
+  await sampler.prime(selection, o.delayMs)
   for (let i = 0; o.iterations === undefined || i < o.iterations; i++) {
     if (i > 0) await sleep(o.delayMs)
-    const frame = await sampler.frame(selection, true)
+    const frame = await sampler.frame(selection)
     const rows = sortRecords(frame.records, o.sort)
     if (o.format === 'ndjson') {
       for (const r of rows) ctx.write(ndjsonLine({frame: i + 1, ...r}, {columns: o.columns, project: false}))
@@ -258,12 +263,8 @@ class LiveView {
   private async refresh(first = false): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     if (!this.paused || first) {
-      if (first) {
-        await this.sampler.frame(this.selection, this.kernel)
-        await sleep(Math.min(this.delayMs, 500))
-      }
-
-      this.frame = await this.sampler.frame(this.selection, this.kernel)
+      if (first) await this.sampler.prime(this.selection, this.delayMs)
+      this.frame = await this.sampler.frame(this.selection)
       this.frames++
     }
 

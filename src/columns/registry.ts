@@ -1,4 +1,5 @@
 import {didYouMean} from '../core/suggest.js'
+import {wrapWords} from '../core/wrap.js'
 import {UsageError} from '../core/errors.js'
 import type {Field} from '../core/process-info.js'
 import {formatBytes, formatCpuTime, formatElapsed} from '../core/units.js'
@@ -107,21 +108,4 @@ export function describeColumns(columns: readonly ColumnDef[] = all, lineWidth?:
       return `${c.id.padEnd(width)}  ${c.header.padEnd(headers)} ${wrapWords(c.description + aliases, lineWidth === undefined ? undefined : lineWidth - indent, indent)}`
     })
     .join('\n')
-}
-
-/** Words into lines of at most `width` (none: one line), the lines after the first indented. */
-function wrapWords(text: string, width: number | undefined, indent: number): string {
-  if (width === undefined || width < 20 || text.length <= width) return text
-  const lines: string[] = []
-  let line = ''
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line)
-      line = word
-    } else {
-      line = line === '' ? word : `${line} ${word}`
-    }
-  }
-
-  return [...lines, line].join('\n' + ' '.repeat(indent))
 }

@@ -1,6 +1,5 @@
 import {type Containment, openContainment} from './contain.js'
 import {checkedBy, type Evidence, sameStart} from './identity.js'
-export {checkedBy} from './identity.js'
 import type {ProcessInfo} from './process-info.js'
 import type {LadderStep, Signal} from './signals.js'
 import type {ProcessSource, Probe} from './sources/source.js'

@@ -421,8 +421,8 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   return record
 }
 
-/** The run's probes on the procfs source. */
-export function procfsProbes(source: RunSupport): RunProbes {
+/** The run's probes on a source that has them (RunSupport: procfs). */
+export function runProbes(source: RunSupport): RunProbes {
   return {
     descendants: (pid) => new ProcessTree(source.listSync(new Set(['pid', 'ppid', 'startTicks']))).descendants(pid),
     treeRss(pid) {

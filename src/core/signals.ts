@@ -2,6 +2,7 @@ import {constants} from 'node:os'
 
 import {UsageError} from './errors.js'
 import {parseDuration} from './units.js'
+import {wrapWords} from './wrap.js'
 
 export interface Signal {
   /** Name with the SIG prefix, as os.constants.signals has it (SIGTERM); `SIG<n>` for a bare number. */
@@ -72,20 +73,9 @@ function parseAnySignal(text: string, flag: string, allowZero: boolean, platform
 
 /** Every signal's name, as kill -l prints them: space-separated, lines within 80 columns. */
 export function signalNames(): string {
-  const lines: string[] = []
-  let line = ''
-  for (let n = 1; n <= MAX_SIGNAL; n++) {
-    if (!BY_NUMBER.has(n) && n < RTMIN) continue
-    const name = signalName(n)
-    if (line !== '' && line.length + 1 + name.length > 79) {
-      lines.push(line)
-      line = ''
-    }
-
-    line = line === '' ? name : `${line} ${name}`
-  }
-
-  return [...lines, line].join('\n') + '\n'
+  const names: string[] = []
+  for (let n = 1; n <= MAX_SIGNAL; n++) if (BY_NUMBER.has(n) || n >= RTMIN) names.push(signalName(n))
+  return wrapWords(names.join(' '), 79) + '\n'
 }
 
 /**

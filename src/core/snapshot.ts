@@ -27,19 +27,25 @@ export async function takeSnapshot(source: ProcessSource, options: SnapshotOptio
   const t0 = performance.now()
   await (options.sleep ?? defaultSleep)(sampleMs)
   const second = await source.list({fields, threads})
-  const interval = performance.now() - t0
+  intervalCpu(first, second, performance.now() - t0)
+  return second
+}
+
+/**
+ * Each record's cpuPercent over the interval since `previous` was read (100 = one core, as top's
+ * default Irix mode): --sample, proc top and --watch. A process that started during the interval
+ * is measured from its start.
+ */
+export function intervalCpu(previous: readonly ProcessInfo[] | undefined, current: readonly ProcessInfo[], intervalMs: number): void {
   // A thread is its process's pid and its own tid.
   const key = (r: ProcessInfo) => (r.tid === undefined ? r.pid : `${r.pid}/${r.tid}`)
-  const before = new Map(first.map((r) => [key(r), r]))
-  for (const r of second) {
+  const before = new Map((previous ?? []).map((r) => [key(r), r]))
+  for (const r of current) {
     if (r.cpuTimeMs === null) continue
     const prev = before.get(key(r))
-    const same = prev && sameStart(prev, r) && prev.cpuTimeMs !== null
-    // A process that started during the interval is measured from its start.
+    const same = prev !== undefined && prev.cpuTimeMs !== null && sameStart(prev, r)
     const used = same ? r.cpuTimeMs - prev.cpuTimeMs! : r.cpuTimeMs
-    const span = same ? interval : Math.min(interval, r.elapsedMs ?? interval)
+    const span = same ? intervalMs : Math.min(intervalMs, r.elapsedMs ?? intervalMs)
     r.cpuPercent = span > 0 ? Math.round((Math.max(0, used) / span) * 10_000) / 100 : 0
   }
-
-  return second
 }

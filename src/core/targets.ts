@@ -1,6 +1,6 @@
 import {UsageError} from './errors.js'
-import {checkedBy, deepestFirst, type KillRecord} from './kill.js'
-import {type Evidence, isSameTarget, sameStart} from './identity.js'
+import {checkedBy, type Evidence, isSameTarget, sameStart} from './identity.js'
+import {deepestFirst, type KillRecord} from './kill.js'
 import {type Field, isForeign, type Machine, type ProcessInfo} from './process-info.js'
 import type {Selection} from './select.js'
 import type {ProcessSource} from './sources/source.js'

@@ -1,24 +1,7 @@
-// What proc top shows besides the rows: %CPU over the last interval (not the lifetime ps shows),
-// and top's summary lines (uptime, load, tasks by state, CPU and memory).
+// What proc top shows besides the rows: top's summary lines (uptime, load, tasks by state, CPU and
+// memory). %CPU over the last interval is snapshot.ts's intervalCpu.
 
-import {sameStart} from './identity.js'
 import type {ProcessInfo} from './process-info.js'
-
-/**
- * Each record's cpuPercent over the interval since `previous` (100 = one core, as top's default
- * Irix mode); a process new since then is measured from its start.
- */
-export function intervalCpu(previous: readonly ProcessInfo[] | undefined, current: ProcessInfo[], intervalMs: number): void {
-  const before = new Map((previous ?? []).map((r) => [r.tid === undefined ? r.pid : `${r.pid}/${r.tid}`, r]))
-  for (const r of current) {
-    if (r.cpuTimeMs === null) continue
-    const prev = before.get(r.tid === undefined ? r.pid : `${r.pid}/${r.tid}`)
-    const same = prev !== undefined && prev.cpuTimeMs !== null && sameStart(prev, r)
-    const used = same ? r.cpuTimeMs - prev.cpuTimeMs! : r.cpuTimeMs
-    const span = same ? intervalMs : Math.min(intervalMs, r.elapsedMs ?? intervalMs)
-    r.cpuPercent = span > 0 ? Math.round((Math.max(0, used) / span) * 1000) / 10 : 0
-  }
-}
 
 /** Tasks by state, as top's second line. */
 export function taskCounts(records: readonly ProcessInfo[]): {total: number; running: number; sleeping: number; stopped: number; zombie: number} {

@@ -47,10 +47,8 @@ export function parseTimeLimit(text: string | undefined, what: string): number |
  * Unlike parseTimeLimit (timeout(1), spawn), where 0 means no limit.
  */
 export function parseWaitLimit(text: string | undefined, what: string): number | undefined {
-  if (text === undefined || /^(none|inf|infinity)$/.test(text.trim())) return undefined
-  const ms = parseDuration(text, what)
-  if (!Number.isFinite(ms)) return undefined
-  return ms === 0 && Number(DURATION.exec(text.trim())![1]) === 0 ? 0 : Math.max(1, ms)
+  const limit = parseTimeLimit(text, what)
+  return limit === undefined && text !== undefined && Number(DURATION.exec(text.trim())?.[1]) === 0 ? 0 : limit
 }
 
 /** setTimeout for any delay: past MAX_TIMER_MS the wait is chained, never overflowed. */

@@ -59,11 +59,6 @@ export interface ProcessGroup {
   remove(): void
 }
 
-/**
- * What `proc spawn` needs beyond a listing: the run's probes (the child's start, its peak and
- * current RSS, proc's own reaped CPU time) and leak detection (environment cookies, rewritten
- * environments, the cgroup proc runs in). procfs only: elsewhere spawn reports the exit alone.
- */
 /** A watchdog started by RunSupport.startWatchdog: call `stop()` on a normal end so it never runs. */
 export interface Watchdog {
   /** Send the script a line (it reads it with `read`), such as the identity of what it guards. */
@@ -71,6 +66,11 @@ export interface Watchdog {
   stop(): void
 }
 
+/**
+ * What `proc spawn` needs beyond a listing: the run's probes (the child's start, its peak and
+ * current RSS, proc's own reaped CPU time) and leak detection (environment cookies, rewritten
+ * environments, the cgroup proc runs in). procfs only: elsewhere spawn reports the exit alone.
+ */
 export interface RunSupport extends LiveTable {
   /**
    * Cleanup that must happen even when proc is killed with SIGKILL: a shell blocked on a pipe from
