@@ -7,8 +7,8 @@ import {diffSnapshots} from '../../src/core/diff.js'
 import {isForeign} from '../../src/core/process-info.js'
 import {resolveTargets} from '../../src/core/targets.js'
 import {buildSelection} from '../../src/core/select.js'
-import {runCli} from '../helpers/cli.js'
-import {isAlive, startProcess, startSleeper} from '../helpers/processes.js'
+import {runCli, startCli} from '../helpers/cli.js'
+import {isAlive, startSleeper} from '../helpers/processes.js'
 
 type Rec = Record<string, unknown> & {pid: number}
 
@@ -122,11 +122,16 @@ describe('records of other hosts and boots', () => {
     })
 
     it('wait waits for this host\'s records, then exits 1 for the foreign one', async () => {
-      const mine = startProcess('sleep', ['1'])
+      const mine = startSleeper()
       const theirs = startSleeper()
       const local = await recordOf(mine.pid!)
       const foreign = {...(await recordOf(theirs.pid!)), host: 'host-b'}
-      const r = await runCli(['wait', '--format', 'ndjson'], {input: lines([local, foreign])})
+      // The local target ends only once wait has reported the foreign one: it was waited for,
+      // however slow the machine (a timed sleep may have ended before wait even looked).
+      const waiting = startCli(['wait', '--format', 'ndjson'], {input: lines([local, foreign])})
+      await waiting.line(/"status":"foreign"/)
+      process.kill(mine.pid!, 'SIGTERM')
+      const r = await waiting.done
       assert.equal(r.code, 1, r.stderr)
       const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Rec)
       assert.deepEqual(out.map((o) => [o.pid, o.status]), [

@@ -396,13 +396,16 @@ describe('truth in every corner', () => {
       const before = path.join(dir, 'pipe-before.json')
       writeFileSync(before, (await runCli(['list', '--json'])).stdout)
       const bin = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(process.cwd(), 'bin/run.js'))}`
-      const script = `${bin} diff ${before} --fail-on-new -c pid,name | tee /dev/null; echo "rc=\${PIPESTATUS[0]}"`
+      // Only what the script starts carries the mark (tee included): what else starts on the
+      // machine meanwhile is not this test's business.
+      const mark = `pipe${process.pid}x${Date.now()}`
+      const script = `export PROC_PIPE_MARK=${mark}; ${bin} diff ${before} --env PROC_PIPE_MARK=${mark} --fail-on-new -c pid,name | tee /dev/null; echo "rc=\${PIPESTATUS[0]}"`
       for (const shell of [['bash', '-c', script], ['bash', '-mc', script]]) {
         const out = await runShell(shell)
         assert.match(out, /rc=0/, out)
       }
 
-      const leaky = await runShell(['bash', '-c', `sleep 301 & L=$!; ${script}; kill $L`])
+      const leaky = await runShell(['bash', '-c', `export PROC_PIPE_MARK=${mark}; sleep 301 & L=$!; ${script}; kill $L`])
       assert.match(leaky, /rc=1/, leaky)
       assert.match(leaky, /sleep/)
     })

@@ -2,14 +2,14 @@
 // links, deepest first, again until nothing new turns up; spawn's timeout through it.
 
 import {strict as assert} from 'node:assert'
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 
 import {runChild} from '../../src/core/run.js'
 import {parseSignal} from '../../src/core/signals.js'
 import {openSource} from '../../src/core/sources/index.js'
 import {endTree, treeOf} from '../../src/core/tree-end.js'
 import {emptyRecord, type ProcessInfo} from '../../src/core/process-info.js'
-import {isAlive} from '../helpers/processes.js'
+import {isAlive, startProcess} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const rec = (pid: number, ppid: number, startTime: string | null = null): ProcessInfo => ({...emptyRecord(pid), ppid, startTime})
@@ -37,10 +37,14 @@ describe('ending a tree without process groups', () => {
   })
 
   it('ends a real tree, grandchildren included, deepest first', async () => {
-    const {spawn} = await import('node:child_process')
-    const root = spawn('sh', ['-c', 'sleep 200 & sh -c "sleep 200 & wait" & wait'], {stdio: 'ignore'})
-    for (let i = 0; i < 2000 && kids(root.pid!).length < 2; i++) await sleep(5)
-    const before = [root.pid!, ...kids(root.pid!)]
+    // Its own process group: the suite's hooks end whatever of it is left.
+    const root = startProcess('sh', ['-c', 'sleep 200 & sh -c "sleep 200 & wait" & wait'])
+    // The whole tree first: a grandchild forked after the walk, under a parent that then died,
+    // would be init's on Linux (Windows keeps the dead parent's pid) and out of reach.
+    const tree = () => [root.pid!, ...kids(root.pid!), ...kids(root.pid!).flatMap((k) => kids(k))]
+    for (let i = 0; i < 4000 && tree().length < 4; i++) await sleep(5)
+    const before = tree()
+    assert.equal(before.length, 4, 'sh, its sleep, the inner sh and its sleep')
     const signalled = await endTree(openSource(), root.pid!, 15)
     for (const pid of before) assert.ok(signalled.includes(pid), `${pid} signalled`)
     for (let i = 0; i < 200 && before.some((p) => isAlive(p)); i++) await sleep(10)
@@ -49,20 +53,37 @@ describe('ending a tree without process groups', () => {
 
   it('spawn --timeout through it: 124, and the child\'s children end too', async () => {
     const source = openSource()
-    let tree: number[] = []
-    const record = await runChild({
-      argv: ['sh', '-c', 'sleep 201 & sleep 201 & wait'],
-      endTree: async (pid, signal) => {
-        tree = await endTree(source, pid, signal)
-      },
-      env: process.env,
-      interactive: false,
-      timeoutMs: 300,
-      timeoutSignal: parseSignal('TERM'),
-    })
-    assert.equal(record.exitStatus, 124)
-    assert.ok(tree.length >= 3, `the child and its two sleeps: ${tree}`)
-    for (let i = 0; i < 200 && tree.some((p) => isAlive(p)); i++) await sleep(10)
-    assert.deepEqual(tree.filter((p) => isAlive(p)), [])
+    // A unique sleep, found and ended afterwards if anything escaped (the child is not in a group of its own).
+    const seconds = `201.${process.pid}`
+    try {
+      await timedOutTree(source, seconds)
+    } finally {
+      for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number)) {
+        try {
+          if (readFileSync(`/proc/${pid}/cmdline`, 'latin1') === `sleep\0${seconds}\0`) process.kill(pid, 'SIGKILL')
+        } catch {}
+      }
+    }
   })
 })
+
+/** runChild with endTree on a sh with two sleeps: 124, every member ended. */
+async function timedOutTree(source: ReturnType<typeof openSource>, seconds: string): Promise<void> {
+  let tree: number[] = []
+  const record = await runChild({
+    argv: ['sh', '-c', `sleep ${seconds} & sleep ${seconds} & wait`],
+    endTree: async (pid, signal) => {
+      tree = await endTree(source, pid, signal)
+    },
+    env: process.env,
+    interactive: false,
+    // Long enough for sh to fork both sleeps however busy the machine: a sleep forked after the
+    // walk, under an ended sh, would be init's on Linux.
+    timeoutMs: 2000,
+    timeoutSignal: parseSignal('TERM'),
+  })
+  assert.equal(record.exitStatus, 124)
+  assert.ok(tree.length >= 3, `the child and its two sleeps: ${tree}`)
+  for (let i = 0; i < 200 && tree.some((p) => isAlive(p)); i++) await sleep(10)
+  assert.deepEqual(tree.filter((p) => isAlive(p)), [])
+}
