@@ -4,7 +4,7 @@
 
 import {readFileSync, statSync} from 'node:fs'
 
-import {type ColumnDef, describeColumns, parseColumns} from '../columns/index.js'
+import {type ColumnDef, describeColumns, fitColumns, parseColumns} from '../columns/index.js'
 import {CheckFailed, INTERNAL_ERROR_EXIT, OUTPUT_ERROR_EXIT, ProcError, UsageError} from '../core/errors.js'
 import type {Selection, Selectors} from '../core/select.js'
 import type {TargetSpec} from '../core/targets.js'
@@ -152,6 +152,7 @@ export class Context {
     const source = sourceOf(flags)
     if (selection) requireFields(source, selection.needs, 'the selectors')
     if (plan?.explicitColumns) requireFields(source, plan.columns.flatMap((c) => c.needs), '--columns')
+    else if (plan && (plan.format === 'table' || plan.format === 'list')) plan.columns = fitColumns(plan.columns, source.fields)
     return source
   }
 

@@ -6,7 +6,8 @@ import {UsageError} from '../core/errors.js'
 import {checkedBy} from '../core/identity.js'
 import {type KillRecord, killWithConvergence} from '../core/kill.js'
 import {protectedPids} from '../core/targets.js'
-import {type Leak, LeakTracker} from '../core/leaks.js'
+import {type Leak, type LeakFinder, LeakTracker} from '../core/leaks.js'
+import {ParentLinkLeaks} from '../core/leaks-by-parent.js'
 import {EXIT, FORWARDED, runProbes, type RunRecord, runChild} from '../core/run.js'
 import type {Watchdog} from '../core/sources/index.js'
 import {parseLadder, parseSignal} from '../core/signals.js'
@@ -94,10 +95,12 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
   }
 
   const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
-  // The run's probes and leak detection, where the source has them (procfs); elsewhere the exit alone.
+  // The run's probes and leak detection where the source has them (procfs); elsewhere leaks by
+  // parent links, and the exit.
   const source = openSource()
   const run = source.run
-  const tracker = run && flags.leaks !== 'ignore' ? new LeakTracker(run, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : undefined
+  const tracker =
+    flags.leaks === 'ignore' ? undefined : run ? new LeakTracker(run, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : new ParentLinkLeaks(source)
   let record: RunRecord
   let dog: Watchdog | undefined
   try {
@@ -167,7 +170,7 @@ export const LEAKED = 3
  */
 async function settleLeaks(
   record: RunRecord,
-  tracker: LeakTracker,
+  tracker: LeakFinder,
   mode: LeakMode,
   graceMs: number,
   source: ProcessSource,
@@ -190,7 +193,7 @@ async function settleLeaks(
     if (mode !== 'kill' || found.length === 0 || stop) return
     const leaks: Array<KillRecord & Leak> = found.map((l) => ({...l, checkedBy: checkedBy(l), found: 'target', signal: null, status: null, step: null}))
     record.leaks = leaks
-    const guarded = protectedPids(source.run!.listSync(new Set(['pid', 'ppid', 'startTicks'])), process.pid)
+    const guarded = protectedPids(await source.list({fields: new Set(['pid', 'ppid', 'startTicks'])}), process.pid)
     await killWithConvergence(leaks, {grow: 'tree', guarded, ladder: parseLadder('TERM,2s,KILL')}, source)
     // What the kill found below the leaks while it ran (pm2 runs ps when it gets TERM) is part of
     // the kill, with its own status: never a leak, which only detection finds.

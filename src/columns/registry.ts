@@ -97,6 +97,15 @@ export function parseColumns(list: string, flag = '--columns'): ColumnDef[] {
   return names.map((n) => getColumn(n, flag))
 }
 
+/**
+ * Default columns as a source can fill them: where it has no command lines (fastlist on
+ * Windows), COMMAND becomes NAME; a column it cannot fill at all is left out, not a column of `-`.
+ */
+export function fitColumns(columns: readonly ColumnDef[], fields: ReadonlySet<Field>): ColumnDef[] {
+  const fits = (c: ColumnDef) => c.needs.every((f) => fields.has(f))
+  return columns.flatMap((c) => (fits(c) ? [c] : c.id === 'command' && fields.has('name') && !columns.some((o) => o.id === 'name') ? [getColumn('name')] : []))
+}
+
 /** One line per column, for `--columns help`. */
 export function describeColumns(columns: readonly ColumnDef[] = all, lineWidth?: number): string {
   const width = Math.max(...columns.map((c) => c.id.length))

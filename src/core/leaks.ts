@@ -10,10 +10,18 @@ import {sameStart} from './identity.js'
 const CANDIDATE_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'ppid', 'pgid', 'sid', 'state', 'startTicks', 'kernelThread'])
 
 /** How a leak was found, strongest first. */
-export const LEAK_METHODS = ['cgroup', 'env', 'session', 'sampled', 'daemon'] as const
+export const LEAK_METHODS = ['cgroup', 'env', 'session', 'parent', 'sampled', 'daemon'] as const
 export type LeakMethod = (typeof LEAK_METHODS)[number]
 
 export type Leak = ProcessInfo & {foundBy: LeakMethod}
+
+/** What spawn's leak phase asks of a tracker: this one (procfs), or ParentLinkLeaks (leaks-by-parent.ts) elsewhere. */
+export interface LeakFinder {
+  readonly cgroup: ProcessGroup | undefined
+  methods(): LeakMethod[]
+  find(graceMs: number, clock?: Clock, stop?: () => boolean): Promise<Leak[]>
+  cleanup(): void
+}
 
 /**
  * Finds what a run left behind, with every method this host allows:
@@ -25,7 +33,7 @@ export type Leak = ProcessInfo & {foundBy: LeakMethod}
  *    their parent not a process from before the run (init, or another such), and their environment
  *    area written over by a retitle, as nginx and redis do after setsid and a double fork.
  */
-export class LeakTracker {
+export class LeakTracker implements LeakFinder {
   readonly cookie: string
   readonly cgroup: ProcessGroup | undefined
   private readonly sampled = new Map<number, number | null>()
@@ -60,7 +68,15 @@ export class LeakTracker {
   /** Methods that can work for this run. */
   methods(): LeakMethod[] {
     return LEAK_METHODS.filter((m) =>
-      m === 'cgroup' ? this.cgroup !== undefined : m === 'session' ? this.detached : m === 'env' ? this.useCookie : m === 'daemon' ? this.cgroup === undefined : true,
+      m === 'cgroup'
+        ? this.cgroup !== undefined
+        : m === 'session'
+          ? this.detached
+          : m === 'env'
+            ? this.useCookie
+            : m === 'daemon'
+              ? this.cgroup === undefined
+              : m !== 'parent',
     )
   }
 

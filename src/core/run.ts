@@ -232,9 +232,10 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
   }
 
   const {tracker} = options
-  let launch = {argv, env: options.env}
-  // exec('') fails with ENOENT, as timeout(1) reports it (Node would refuse it as an argument).
-  if (tracker || argv[0] === '') {
+  const launch = tracker ? tracker.prepare(argv, options.env) : {argv, env: options.env}
+  // A trampoline (the cgroup's sh) would hide exec's errors: the command is checked first. exec('')
+  // fails with ENOENT, as timeout(1) reports it (Node would refuse it as an argument).
+  if (launch.argv !== argv || argv[0] === '') {
     const problem = argv[0] === '' ? 'ENOENT' : checkCommand(argv[0], options.env, options.cwd)
     if (problem) {
       record.error = `failed to run command '${argv[0]}': ${errnoText(problem)}`
@@ -242,10 +243,9 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
       record.endTime = new Date().toISOString()
       return record
     }
-
-    if (tracker) launch = tracker.prepare(argv, options.env)
-    tracker?.starting?.()
   }
+
+  tracker?.starting?.()
 
   const before = probes?.self()
   const timers: NodeJS.Timeout[] = []

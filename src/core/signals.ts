@@ -31,6 +31,7 @@ export function signalName(number: number): string {
 
 /** What Windows can do with a "signal": TerminateProcess for these three (through Node), 0 to test existence. */
 const WINDOWS_SIGNALS: ReadonlySet<string> = new Set(['SIGTERM', 'SIGINT', 'SIGKILL'])
+const ON_WINDOWS = 'TERM, INT and KILL end a process, 0 tests that it exists'
 
 /**
  * `TERM`, `SIGTERM`, `term`, `15`, `RTMIN+6`: a signal this platform knows. Anything else is a
@@ -40,7 +41,7 @@ const WINDOWS_SIGNALS: ReadonlySet<string> = new Set(['SIGTERM', 'SIGINT', 'SIGK
 export function parseSignal(text: string, flag = '--signal', allowZero = false, platform: NodeJS.Platform = process.platform): Signal {
   const signal = parseAnySignal(text, flag, allowZero, platform)
   if (platform === 'win32' && signal.number !== 0 && !WINDOWS_SIGNALS.has(signal.name)) {
-    throw new UsageError(`${flag}: ${signal.name.replace(/^SIG/, '')} cannot be sent on Windows: TERM, INT and KILL end a process, 0 tests that it exists`)
+    throw new UsageError(`${flag}: ${signal.name.replace(/^SIG/, '')} cannot be sent on Windows: ${ON_WINDOWS}`)
   }
 
   return signal
@@ -65,7 +66,7 @@ function parseAnySignal(text: string, flag: string, allowZero: boolean, platform
   const name = `SIG${upper}`
   const number = upper === '' ? undefined : (constants.signals as Record<string, number>)[name]
   if (number === undefined) {
-    const hint = platform === 'win32' ? 'on Windows: TERM, INT or KILL' : 'try TERM, INT, HUP, KILL, USR1 or a number; proc kill -l lists them'
+    const hint = platform === 'win32' ? `on Windows: ${ON_WINDOWS}` : 'try TERM, INT, HUP, KILL, USR1 or a number; proc kill -l lists them'
     throw new UsageError(`${flag}: unknown signal '${text}' (${hint})`)
   }
   return {name, number}

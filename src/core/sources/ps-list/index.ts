@@ -3,7 +3,8 @@ import {hostName} from '../../builtin.js'
 import {emptyRecord, type Field, type Machine, type ProcessInfo} from '../../process-info.js'
 import {userNames} from '../../users.js'
 import {pidExists} from '../exists.js'
-import type {ListOptions, ProcessSource, Probe} from '../source.js'
+import type {ListOptions, LiveTable, ProcessSource, Probe} from '../source.js'
+import {fastlistPath, fastlistSync} from './fastlist.js'
 
 /** What ps-list returns for one process (its ProcessDescriptor); every field but pid, name and ppid is optional. */
 export interface PsListDescriptor {
@@ -50,7 +51,18 @@ export class PsListSource implements ProcessSource {
     process.platform === 'win32' ? ['pid', 'ppid', 'name', 'host'] : ['pid', 'ppid', 'name', 'command', 'cpuPercent', 'memPercent', 'uid', 'user', 'exe', 'startTime', 'elapsedMs', 'host'],
   )
 
-  constructor(private readonly psList?: PsListFn) {}
+  /** On Windows, a listing taken at once (fastlist.exe run synchronously): tree kills converge there too. */
+  readonly live: LiveTable | undefined
+
+  constructor(private readonly psList?: PsListFn) {
+    this.live = process.platform === 'win32' && !psList && fastlistPath() ? {listSync: (fields) => this.listFastlist(fields)} : undefined
+  }
+
+  private listFastlist(fields: ReadonlySet<Field>): ProcessInfo[] {
+    const now = Date.now()
+    const {host} = this.machine()
+    return (fastlistSync() ?? []).map((d) => fromPsList(d, now, () => '', fields, host))
+  }
 
   /** Without /proc, existence is all there is to know: kill(pid, 0). */
   probe(pid: number): Probe | undefined {
