@@ -245,7 +245,9 @@ export function buildSelection(selectors: Selectors, selfPid = process.pid): Sel
   if (selectors.name?.length) {
     const matchers = selectors.name.map((p) => namePattern(p, selectors.ignoreCase))
     need('name')
-    tests.push((r) => r.name !== null && matchers.some((m) => m(r.name!)))
+    // A Windows image name matches with or without its .exe, as people name programs: `--name node` finds node.exe.
+    const bare = (name: string) => name.replace(/\.exe$/i, '')
+    tests.push((r) => r.name !== null && matchers.some((m) => m(r.name!) || (bare(r.name!) !== r.name && m(bare(r.name!)))))
   }
 
   if (selectors.match?.length) {

@@ -38,6 +38,15 @@ describe('selectors', () => {
     assert.deepEqual(pids({session: [0]}), [2])
   })
 
+  it('a Windows image name matches with or without .exe (tasklist /fi "IMAGENAME eq node.exe" is --name node)', () => {
+    const win = [rec({name: 'node.exe', pid: 40, ppid: 4}), rec({name: 'NODE.EXE', pid: 41, ppid: 4}), rec({name: 'node.exe.bak', pid: 42, ppid: 4})]
+    const match = (name: string) => win.filter((r) => buildSelection({name: [name]}, 1).test(r)).map((r) => r.pid)
+    assert.deepEqual(match('node'), [40])
+    assert.deepEqual(match('node.exe'), [40])
+    assert.deepEqual(win.filter((r) => buildSelection({ignoreCase: true, name: ['node']}, 1).test(r)).map((r) => r.pid), [40, 41], '-i as tasklist compares')
+    assert.deepEqual(match('nod'), [])
+  })
+
   it('matches names exactly, by glob, or by /regex/', () => {
     assert.deepEqual(pids({name: ['node']}), [10])
     assert.deepEqual(pids({name: ['node*']}), [10, 11])

@@ -232,4 +232,33 @@ describe('Windows (node.exe under Wine)', function () {
     assert.equal(after.leaks[0].status, 'signalled')
     assert.ok(!alive(after.leaks[0].pid))
   })
+
+  it("the README's tasklist and taskkill rows run: those fastlist can answer exit 0, the others name the source", async () => {
+    const rows = readFileSync(path.join(root, 'README.md'), 'utf8')
+      .split('\n')
+      .filter((l) => /^\| `task(list|kill)/.test(l))
+    assert.ok(rows.length >= 8, `${rows.length} rows`)
+    const refused: string[] = []
+    for (const row of rows) {
+      const cells = row.split('|').filter((c) => c.trim() !== '')
+      for (const [, command] of cells.at(-1)!.matchAll(/`proc ([^`]+)`/g)) {
+        const {ping} = await pingTree()
+        // The row's pid is a ping of this test's; its name, ping (node would be this test's runner).
+        const args = words(command.replaceAll('1234', String(ping)).replaceAll('--name node', '--name ping'))
+        const r = await proc(args)
+        if (r.code === 2) {
+          assert.match(r.stderr, /which the ps-list source cannot give/, command)
+          refused.push(cells[0].trim())
+        } else assert.equal(r.code, 0, `${command}: ${r.stderr}`)
+      }
+    }
+
+    // What the README says fastlist cannot answer (its note under the table), and nothing else.
+    assert.deepEqual(refused, ['`tasklist /v`', '`tasklist /fi "STATUS eq running"`', '`tasklist /fi "MEMUSAGE gt 100000"` (KB)'])
+  })
 })
+
+/** A command line's words: blanks split, single quotes group. */
+function words(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2])
+}
