@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint'
 
 /** A platform's code is reached only through the source registry (src/core/sources/index.ts). */
-const platformCode = {message: 'a platform lives in its source folder: use openSource() and the capabilities it declares (src/core/sources/source.ts)', regex: 'sources/(linux|ps-list)(/|$)'}
+const platformCode = {message: 'a platform lives in its source folder: use openSource() and the capabilities it declares (src/core/sources/source.ts)', regex: 'sources/(linux|ps-list|ps|cim)(/|$)'}
 
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'bench/**', 'scripts/**', 'bin/**', 'test/fixtures/**']},

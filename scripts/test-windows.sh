@@ -8,8 +8,16 @@
 #   Windows code sees this machine's /proc and /sys. Only the repository is mapped, as P:.
 # - The tests are compiled by tsc on Linux and run by mocha without tsx (esbuild's Windows binary
 #   needs a DLL Wine 8 lacks). Wine gives EBADF on a Linux pipe as stdio: output goes to a file.
+#
+# `scripts/test-windows.sh --run FILE [ARGS...]` runs FILE (a path in the repository) with node.exe
+# in the same setting instead of the tests (bench/windows-list.cjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+run=()
+if [ "${1:-}" = --run ]; then
+  shift
+  run=("$@")
+fi
 repo=$PWD
 cache=$repo/.cache/windows
 node_version=20.20.2
@@ -33,8 +41,10 @@ if [ ! -s "$cache/node.exe" ]; then
 fi
 
 # The tests, as JavaScript.
-rm -rf "$cache/js"
-npx tsc -p test/windows/tsconfig.json
+if [ ${#run[@]} -eq 0 ]; then
+  rm -rf "$cache/js"
+  npx tsc -p test/windows/tsconfig.json
+fi
 
 export WINEPREFIX
 WINEPREFIX=$(mktemp -d /tmp/proc-wine.XXXXXX)
@@ -56,8 +66,12 @@ echo "test:windows: Wine $(wine --version 2>/dev/null), node.exe $node_version, 
 
 # The working directory must be on a mapped drive (P:\), or node.exe cannot start processes.
 status=0
-wine 'P:\.cache\windows\node.exe' 'P:\node_modules\mocha\bin\mocha.js' --no-config --timeout 60000 --reporter spec \
-  'P:\.cache\windows\js\test\windows\*.test.js' > "$cache/out.txt" 2>&1 < /dev/null || status=$?
+if [ ${#run[@]} -gt 0 ]; then
+  wine 'P:\.cache\windows\node.exe' "P:\\${run[0]//\//\\}" "${run[@]:1}" > "$cache/out.txt" 2>&1 < /dev/null || status=$?
+else
+  wine 'P:\.cache\windows\node.exe' 'P:\node_modules\mocha\bin\mocha.js' --no-config --timeout 60000 --reporter spec \
+    'P:\.cache\windows\js\test\windows\*.test.js' > "$cache/out.txt" 2>&1 < /dev/null || status=$?
+fi
 cat "$cache/out.txt"
 echo "test:windows: exit $status in $((SECONDS - started)) s"
 exit $status

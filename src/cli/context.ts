@@ -78,8 +78,9 @@ export interface OutputPlan {
 }
 
 /** The source --source and --procfs name. */
-function sourceOf(flags: {procfs?: string; source?: string}): ProcessSource {
-  return openSource({procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
+function sourceOf(flags: {procfs?: string; source?: string}, command?: string): ProcessSource {
+  const note = command === undefined ? undefined : (line: string) => writeErr(`proc ${command}: ${line}\n`)
+  return openSource({note, procfsRoot: flags.procfs, source: flags.source as SourceName | undefined})
 }
 
 /**
@@ -149,7 +150,7 @@ export class Context {
    * explicit columns read: a field it cannot give is a usage error naming the source.
    */
   source(flags: {procfs?: string; source?: string}, selection?: Selection, plan?: OutputPlan): ProcessSource {
-    const source = sourceOf(flags)
+    const source = sourceOf(flags, this.id)
     if (selection) requireFields(source, selection.needs, 'the selectors')
     if (plan?.explicitColumns) requireFields(source, plan.columns.flatMap((c) => c.needs), '--columns')
     else if (plan && (plan.format === 'table' || plan.format === 'list')) plan.columns = fitColumns(plan.columns, source.fields)

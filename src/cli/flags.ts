@@ -82,8 +82,8 @@ export const sourceFlags = {
   procfs: flag.option({description: 'read this directory instead of /proc (tests)', env: 'PROC_PROCFS', hidden: true}),
   sample: flag.option({description: 'measure %CPU over this interval, like top (default: over the lifetime, like ps)', helpGroup: 'SOURCE'}),
   source: flag.option({
-    description: 'process data source (default: procfs on Linux, ps on macOS and the BSDs, ps-list elsewhere)',
+    description: 'process data source (default: procfs on Linux, ps on macOS and the BSDs, cim on Windows: PowerShell, fastlist for pid, ppid and name)',
     helpGroup: 'SOURCE',
-    options: ['procfs', 'ps', 'ps-list'],
+    options: ['procfs', 'ps', 'ps-list', 'cim'],
   }),
 }

@@ -97,7 +97,7 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
   const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
   // The run's probes and leak detection where the source has them (procfs); elsewhere leaks by
   // parent links, and the exit.
-  const source = openSource()
+  const source = openSource({note: (line) => writeErr(`proc spawn: ${line}\n`)})
   const run = source.run
   const tracker =
     flags.leaks === 'ignore' ? undefined : run ? new LeakTracker(run, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : new ParentLinkLeaks(source)

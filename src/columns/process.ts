@@ -36,7 +36,7 @@ defineColumn({
 defineColumn({description: 'executable path, null when denied or gone', header: 'EXE', id: 'exe', kind: 'string', needs: ['exe']})
 defineColumn({
   aliases: ['cmd', 'args', 'cmdline'],
-  description: 'full command line; [name] for zombies and kernel threads; the table adds <defunct> for a zombie, as ps',
+  description: 'full command line; [name] for zombies and kernel threads, and in the table where it cannot be read (JSON: null); the table adds <defunct> for a zombie, as ps',
   header: 'COMMAND',
   id: 'command',
   kind: 'string',

@@ -7,7 +7,9 @@ import {type Evidence, sameStart} from './identity.js'
 import type {Field, ProcessInfo} from './process-info.js'
 import type {ProcessSource} from './sources/source.js'
 
-const FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'ppid', 'name', 'startTicks', 'startTime'])
+// No start time: on Windows it would cost a PowerShell start per walk (the cim source), where
+// fastlist gives pid, ppid and name at once.
+const FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'ppid', 'name', 'startTicks'])
 
 /** How many walks at most: each one after a signal finds what was born meanwhile. */
 const MAX_ROUNDS = 8

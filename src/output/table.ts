@@ -22,7 +22,11 @@ async function colourPainter(): Promise<Painter> {
 /** A value as the table and the list format show it: formatted, escaped, `-` when unknown. */
 export function cell(column: ColumnDef, record: object): string {
   const v = column.value(record as Record<string, unknown>)
-  if (v === null || v === undefined) return '-'
+  if (v === null || v === undefined) {
+    // As ps shows a process whose command line it cannot read: its name in brackets (JSON keeps null).
+    const name = column.id === 'command' ? (record as {name?: unknown}).name : undefined
+    return typeof name === 'string' ? `[${escapeControl(name)}]` : '-'
+  }
   const text = escapeControl(column.format(v))
   // As ps shows a zombie: its name in brackets, then <defunct>. JSON keeps state Z and the raw fields.
   return (column.id === 'command' || column.id === 'name') && (record as {state?: unknown}).state === 'Z' ? `${text} <defunct>` : text

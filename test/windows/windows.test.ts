@@ -4,7 +4,7 @@
 // pid the test holds), and ping's count makes its life long enough to look at.
 import assert from 'node:assert/strict'
 import {type ChildProcess, execFile, spawn} from 'node:child_process'
-import {readFileSync, rmSync} from 'node:fs'
+import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 const root = process.cwd()
@@ -107,20 +107,36 @@ describe('Windows (node.exe under Wine)', function () {
     assert.equal(p.ppid, cmd)
   })
 
-  it('the table names what it cannot give, not a column of dashes', async () => {
+  it('the table shows what the source gives; without PowerShell, fastlist answers and a note says so', async () => {
+    const fast = await proc(['list', '--source', 'ps-list'])
+    assert.equal(fast.code, 0, fast.stderr)
+    assert.match(fast.stdout.split('\n')[0], /^ *PID +PPID +NAME$/)
+    assert.equal(fast.stderr, '')
+    // The default source is PowerShell's CIM; Wine's PowerShell is a stub that prints nothing.
     const r = await proc(['list'])
     assert.equal(r.code, 0, r.stderr)
-    const header = r.stdout.split('\n')[0]
-    assert.match(header, /PID +PPID +NAME/)
-    assert.doesNotMatch(header, /%CPU|RSS|COMMAND/)
+    assert.match(r.stdout.split('\n')[0], /^ *PID +PPID +RSS +ELAPSED +COMMAND$/)
+    assert.match(r.stderr, /^proc list: PowerShell could not list processes \(.*\): listed by fastlist instead, which gives pid, ppid and name only\n$/)
+    // What fastlist cannot give is unknown, never invented; the command column shows [name], as ps does.
+    assert.match(r.stdout, new RegExp(`^ *${process.pid} +${process.ppid} +- +- +\\[node\\.exe\\]$`, 'm'))
+    // A listing that needs only pid, ppid and name never starts PowerShell.
+    const pids = await proc(['list', '--name', 'node', '--format', 'pids'])
+    assert.equal(pids.code, 0, pids.stderr)
+    assert.equal(pids.stderr, '')
+    assert.ok(pids.stdout.split('\n').includes(String(process.pid)))
   })
 
   it('tree shows the tree under a pid, labelled by name', async () => {
     const {cmd, ping} = await pingTree()
+    const fast = await proc(['tree', String(cmd), '--source', 'ps-list'])
+    assert.equal(fast.code, 0, fast.stderr)
+    assert.match(fast.stdout, new RegExp(`${cmd} +cmd\\.exe`, 'i'))
+    assert.match(fast.stdout, new RegExp(`${ping} +└─ +ping`, 'i'))
+    // The default asks for command lines; without them, [name] as ps shows it.
     const r = await proc(['tree', String(cmd)])
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, new RegExp(`${cmd} +cmd\\.exe`, 'i'))
-    assert.match(r.stdout, new RegExp(`${ping} +└─ +ping`, 'i'))
+    assert.match(r.stdout, new RegExp(`${cmd} +\\[cmd\\.exe\\]`, 'i'))
+    assert.match(r.stdout, new RegExp(`${ping} +└─ +\\[ping`, 'i'))
   })
 
   it('--format list', async () => {
@@ -128,7 +144,9 @@ describe('Windows (node.exe under Wine)', function () {
     const r = await proc(['list', '--pid', String(cmd), '--format', 'list'])
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, new RegExp(`^PID: +${cmd}$`, 'm'))
-    assert.match(r.stdout, /^NAME: +cmd\.exe$/im)
+    assert.match(r.stdout, /^COMMAND: +\[cmd\.exe\]$/im)
+    const fast = await proc(['list', '--pid', String(cmd), '--format', 'list', '--source', 'ps-list'])
+    assert.match(fast.stdout, /^NAME: +cmd\.exe$/im)
   })
 
   it('kill PID ends that process and says how it checked it', async () => {
@@ -182,6 +200,37 @@ describe('Windows (node.exe under Wine)', function () {
     assert.equal((await waiting).code, 0)
   })
 
+  it('diff: a tree started and ended since a snapshot', async () => {
+    const file = path.join(root, '.cache', 'windows', `before-${process.pid}.json`)
+    writeFileSync(file, (await proc(['list', '--json', '--source', 'ps-list'])).stdout)
+    const {cmd, ping} = await pingTree()
+    const started = await proc(['diff', file, '--json', '--source', 'ps-list'])
+    assert.equal(started.code, 0, started.stderr)
+    const changes = JSON.parse(started.stdout) as Array<Row & {change: string}>
+    // Nothing of proc's own: not the fastlist.exe that listed. (A conhost.exe Wine gave an earlier
+    // one may still be exiting: its parent is gone, so nothing says whose it was.)
+    assert.deepEqual(changes.filter((c) => /^fastlist/i.test(c.name ?? '')).map((c) => [c.pid, c.ppid, c.name]), [])
+    assert.deepEqual(
+      changes.filter((c) => c.pid === cmd || c.pid === ping).map((c) => [c.pid === cmd ? 'cmd' : 'ping', c.change]).sort(),
+      [
+        ['cmd', 'started'],
+        ['ping', 'started'],
+      ],
+    )
+    writeFileSync(file, (await proc(['list', '--json', '--source', 'ps-list'])).stdout)
+    process.kill(ping)
+    await until(() => (alive(ping) || alive(cmd) ? undefined : true), 'the tree to end')
+    const ended = JSON.parse((await proc(['diff', file, '--exited', '--json', '--source', 'ps-list'])).stdout) as Array<Row & {change: string}>
+    rmSync(file, {force: true})
+    assert.deepEqual(
+      ended.filter((c) => c.pid === cmd || c.pid === ping).map((c) => [c.pid === cmd ? 'cmd' : 'ping', c.change]).sort(),
+      [
+        ['cmd', 'exited'],
+        ['ping', 'exited'],
+      ],
+    )
+  })
+
   it('spawn passes the exit code through', async () => {
     for (const code of [0, 1, 3, 42, 255]) {
       const r = await proc(['spawn', '--quiet', '--', 'cmd', '/c', `exit ${code}`])
@@ -192,7 +241,8 @@ describe('Windows (node.exe under Wine)', function () {
   it('spawn --timeout ends the whole cmd -> ping tree: 124, nothing left', async () => {
     const r = await proc(['spawn', '--timeout', '2s', '--report', 'json', '--', 'cmd', '/c', 'ping -n 100 127.0.0.1 >NUL'])
     assert.equal(r.code, 124, r.stderr)
-    const report = JSON.parse(r.stderr)
+    // The report is the last line (a note on PowerShell may come before it).
+    const report = JSON.parse(r.stderr.trim().split('\n').at(-1)!)
     assert.equal(report.timedOut, true)
     // The contract: ended within 5 s of the start (the deadline is 2 s).
     assert.ok(report.durationMs < 5000, `took ${report.durationMs} ms`)
@@ -233,7 +283,7 @@ describe('Windows (node.exe under Wine)', function () {
     assert.ok(!alive(after.leaks[0].pid))
   })
 
-  it("the README's tasklist and taskkill rows run: those fastlist can answer exit 0, the others name the source", async () => {
+  it("the README's tasklist and taskkill rows run: those the Windows source can answer exit 0, the others name it", async () => {
     const rows = readFileSync(path.join(root, 'README.md'), 'utf8')
       .split('\n')
       .filter((l) => /^\| `task(list|kill)/.test(l))
@@ -247,14 +297,14 @@ describe('Windows (node.exe under Wine)', function () {
         const args = words(command.replaceAll('1234', String(ping)).replaceAll('--name node', '--name ping'))
         const r = await proc(args)
         if (r.code === 2) {
-          assert.match(r.stderr, /which the ps-list source cannot give/, command)
+          assert.match(r.stderr, /which the cim source cannot give/, command)
           refused.push(cells[0].trim())
         } else assert.equal(r.code, 0, `${command}: ${r.stderr}`)
       }
     }
 
-    // What the README says fastlist cannot answer (its note under the table), and nothing else.
-    assert.deepEqual(refused, ['`tasklist /v`', '`tasklist /fi "STATUS eq running"`', '`tasklist /fi "MEMUSAGE gt 100000"` (KB)'])
+    // What the README says the Windows source cannot answer (its note under the table), and nothing else.
+    assert.deepEqual(refused, ['`tasklist /v`', '`tasklist /fi "STATUS eq running"`'])
   })
 })
 

@@ -1,6 +1,7 @@
 import {UsageError} from '../errors.js'
 import type {Field} from '../process-info.js'
 import {ProcfsSource} from './linux/index.js'
+import {CimSource} from './cim/index.js'
 import {PsSource} from './ps/index.js'
 import {PsListSource} from './ps-list/index.js'
 import type {ProcessSource} from './source.js'
@@ -11,6 +12,8 @@ export type {SourceName} from './source.js'
 
 export interface SourceOptions {
   source?: SourceName
+  /** Where a source says something worth knowing about its answer (the Windows source's fallback). */
+  note?: (line: string) => void
   /** Another procfs root (a fake tree in tests); also PROC_PROCFS in the environment. */
   procfsRoot?: string
 }
@@ -18,11 +21,17 @@ export interface SourceOptions {
 /** The platforms whose ps takes the BSD keywords the ps source asks for. */
 const PS_PLATFORMS: ReadonlySet<string> = new Set(['darwin', 'freebsd', 'openbsd', 'netbsd'])
 
-/** procfs on Linux, ps on macOS and the BSDs, ps-list elsewhere (Windows); --source picks one. */
+/** procfs on Linux, ps on macOS and the BSDs, CIM on Windows, ps-list elsewhere; --source picks one. */
 export function openSource(options: SourceOptions = {}): ProcessSource {
   const root = options.procfsRoot ?? process.env.PROC_PROCFS
-  const name = options.source ?? (process.platform === 'linux' || root ? 'procfs' : PS_PLATFORMS.has(process.platform) ? 'ps' : 'ps-list')
+  const name =
+    options.source ??
+    (process.platform === 'linux' || root ? 'procfs' : PS_PLATFORMS.has(process.platform) ? 'ps' : process.platform === 'win32' ? 'cim' : 'ps-list')
   if (name === 'ps-list') return new PsListSource()
+  if (name === 'cim') {
+    if (process.platform !== 'win32') throw new UsageError('the cim source needs Windows (PowerShell\'s Get-CimInstance)')
+    return new CimSource(options.note)
+  }
   if (name === 'ps') return new PsSource(process.env.PROC_PS ?? 'ps')
   if (process.platform !== 'linux' && !root) throw new UsageError('the procfs source needs Linux (use --source ps-list)')
   return new ProcfsSource({passwd: process.env.PROC_PASSWD, root})

@@ -89,7 +89,7 @@ export interface RunSupport extends LiveTable {
 }
 
 /** The names of the sources (--source). */
-export type SourceName = 'procfs' | 'ps' | 'ps-list'
+export type SourceName = 'cim' | 'procfs' | 'ps' | 'ps-list'
 
 /**
  * A snapshot of the process table from one source: a required core (list, probe, exists, the

@@ -43,6 +43,15 @@ export function fromPsList(d: PsListDescriptor, nowMs: number, userName: (uid: n
   return r
 }
 
+/**
+ * Without the helper a listing ran (fastlist.exe, powershell.exe: a child of proc named so) and
+ * what it started (Wine's conhost.exe): never part of the answer, as ps leaves itself out.
+ */
+export function withoutHelper<T extends {name: string | null; pid: number; ppid: number | null}>(records: readonly T[], helper: RegExp, self = process.pid): T[] {
+  const helpers = new Set(records.filter((r) => r.ppid === self && helper.test(r.name ?? '')).map((r) => r.pid))
+  return records.filter((r) => !helpers.has(r.pid) && (r.ppid === null || !helpers.has(r.ppid)))
+}
+
 /** The portable source (macOS, Windows, or `--source ps-list`), on the ps-list package. */
 export class PsListSource implements ProcessSource {
   readonly id = 'ps-list'
@@ -61,7 +70,7 @@ export class PsListSource implements ProcessSource {
   private listFastlist(fields: ReadonlySet<Field>): ProcessInfo[] {
     const now = Date.now()
     const {host} = this.machine()
-    return (fastlistSync() ?? []).map((d) => fromPsList(d, now, () => '', fields, host))
+    return withoutHelper(fastlistSync() ?? [], /^fastlist/i).map((d) => fromPsList(d, now, () => '', fields, host))
   }
 
   /** Without /proc, existence is all there is to know: kill(pid, 0). */
@@ -84,6 +93,6 @@ export class PsListSource implements ProcessSource {
     const now = Date.now()
     const userName = userNames()
     const {host} = this.machine()
-    return descriptors.map((d) => fromPsList(d, now, userName, options.fields, host))
+    return withoutHelper(descriptors, /^fastlist/i).map((d) => fromPsList(d, now, userName, options.fields, host))
   }
 }
