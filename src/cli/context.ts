@@ -4,7 +4,7 @@
 
 import {readFileSync, statSync} from 'node:fs'
 
-import {type ColumnDef, describeColumns, fitColumns, parseColumns} from '../columns/index.js'
+import {type ColumnDef, describeColumns, fitColumns, parseColumns, scopeColumns} from '../columns/index.js'
 import {CheckFailed, INTERNAL_ERROR_EXIT, OUTPUT_ERROR_EXIT, ProcError, UsageError} from '../core/errors.js'
 import type {Selection, Selectors} from '../core/select.js'
 import type {TargetSpec} from '../core/targets.js'
@@ -25,6 +25,8 @@ import type {Action, CommandSpec, Parsed} from './spec.js'
 
 export interface OutputFlags {
   columns?: string
+  /** list and tree: --watch's events carry `change`, as diff records do. */
+  watch?: string
   delimiter?: string
   wide?: boolean
   format?: string
@@ -143,7 +145,10 @@ export class Context {
     readonly id: string,
     /** proc's package directory (schemas/ lives there). */
     readonly root: string,
-  ) {}
+  ) {
+    // --columns, --sort and --where know this command's columns, and no other's.
+    scopeColumns(id)
+  }
 
   /**
    * The source the flags name (--source, --procfs), checked against what the selectors and the
@@ -218,6 +223,7 @@ export class Context {
 
   /** Validate the output flags. Returns undefined when `--columns help` was answered. */
   outputPlan(flags: OutputFlags, defaults: {machine: readonly ColumnDef[]; sort: string; table: string}): OutputPlan | undefined {
+    if (flags.watch !== undefined) scopeColumns(`${this.id} --watch`)
     if (flags.columns?.trim() === 'help') {
       // Wrapped to a terminal, between words; one line a column for a pipe (grep).
       this.write(describeColumns(undefined, isTerminal(1) ? terminalColumns() : undefined) + '\n')

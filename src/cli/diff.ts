@@ -45,7 +45,8 @@ import {type CommandSpec, flag, type Parsed} from './spec.js'
 export const spec: CommandSpec = {
   id: 'diff',
   args: {
-    before: {description: 'the earlier snapshot (JSON, NDJSON or CSV from proc list; - for stdin)', required: true},
+    // Checked in the action, after --columns help (which needs no snapshot).
+    before: {description: 'the earlier snapshot (JSON, NDJSON or CSV from proc list; - for stdin)', required: false},
     after: {description: 'the later snapshot (default: the processes running now)', required: false},
   },
   description: `Compare process snapshots: what started, and what is gone.
@@ -75,7 +76,8 @@ export async function action(ctx: Context, {args, flags}: Parsed): Promise<void>
   const selection = buildSelection(ctx.selectorsFrom(flags))
   const plan = ctx.outputPlan(flags, {machine: [...processColumns, changeColumn], sort: 'pid', table: 'change,pid,ppid,user,elapsed,command'})
   if (!plan) return
-  let before = await readSnapshot(args.before!)
+  if (args.before === undefined) throw new UsageError('no snapshot given: proc diff BEFORE [AFTER] (BEFORE from proc list --json; - for stdin)')
+  let before = await readSnapshot(args.before)
   let after: ProcessInfo[]
   let source: ProcessSource | undefined
   if (args.after === undefined) {

@@ -4,7 +4,7 @@ import type {OutputPlan} from './context.js'
 import {parseColumns} from '../columns/index.js'
 import {checkedByColumn, foundColumn, signalColumn, statusColumn, stepColumn} from '../columns/status.js'
 import {UsageError} from '../core/errors.js'
-import {describeFailures, describeUnmatched, isFailure, killWithConvergence, type KillRecord} from '../core/kill.js'
+import {describeFailures, describeUnmatched, isFailedKill, killWithConvergence, type KillRecord} from '../core/kill.js'
 import {neededFields} from '../core/query.js'
 import {buildSelection} from '../core/select.js'
 import {describeLadder, listSignals, parseLadder, parseSignal, signalNames, signalShorthands, simpleLadder, translateSignal} from '../core/signals.js'
@@ -160,7 +160,7 @@ export async function action(ctx: Context, {argv, flags}: Parsed): Promise<void>
 
   if (!flags.quiet && records.length > 0) await report(ctx, records, plan, flags['dry-run'] && flags.tree)
   // --signal 0 is kill -0: every target must exist.
-  if (records.some((r) => isFailure(r.status) || (signal.number === 0 && r.status === 'gone'))) process.exitCode = 1
+  if (records.some((r) => isFailedKill(r.status) || (signal.number === 0 && r.status === 'gone'))) process.exitCode = 1
   if (matched === 0 && !flags['allow-empty']) ctx.nothingMatched(flags.quiet, describeUnmatched(records))
   else if (process.exitCode === 1 && !flags.quiet) writeErr(`proc kill: ${describeFailures(records) ?? 'nothing was signalled'}\n`)
 }

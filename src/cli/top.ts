@@ -1,12 +1,13 @@
 import {cpus, freemem, loadavg, totalmem, uptime} from 'node:os'
 
-import {parseColumns} from '../columns/index.js'
+import {getColumn, parseColumns} from '../columns/index.js'
 import {UsageError} from '../core/errors.js'
 import {killPicked} from '../core/kill-one.js'
 import type {Field, ProcessInfo} from '../core/process-info.js'
 import {buildSelection, type Selection} from '../core/select.js'
 import {parseSignal, simpleLadder} from '../core/signals.js'
 import {parseSort, sortRecords, type SortKey} from '../core/sort.js'
+import {layoutForest, ProcessTree} from '../core/tree.js'
 import type {ProcessSource} from '../core/sources/index.js'
 import {intervalCpu} from '../core/snapshot.js'
 import {busyPercent, cpuTimes, formatUptime, taskCounts} from '../core/top.js'
@@ -14,6 +15,8 @@ import {formatBytes, optionalDuration} from '../core/units.js'
 import {escapeControl} from '../output/escape.js'
 import {ndjsonLine, render} from '../output/render.js'
 import {isTerminal, terminalColumns} from '../output/stdio.js'
+import {ASCII_GLYPHS, type Glyphs, isUtf8Locale, treePrefix, UNICODE_GLYPHS} from '../output/tree.js'
+import {parsePid} from './argv.js'
 import {selectorFlags, sourceFlags} from './flags.js'
 
 import type {Context} from './context.js'
@@ -29,6 +32,8 @@ const HELP = [
   '/         filter: a --where expression (rssBytes > 100MB) or a --match regex; empty: none',
   'k         signal the selected process (TERM, or type a signal; the ladder TERM,5s,KILL)',
   'T         end the selected process and its whole tree (as proc kill --tree --timeout 5s)',
+  't         tree view: + marks a process started since the last frame, x one that ended',
+  'H         threads: one row a thread, with its TID (k and T act on its process)',
   'K         show or hide kernel threads      p  pause      ? h  this help (any key: back)',
 ]
 
@@ -38,7 +43,7 @@ export const spec: CommandSpec = {
 
 It fits the screen, takes keys, and kills only what you picked. A summary at the top (uptime, load, tasks by state, CPU and memory), a pinned header, and as many rows as fit, sorted by %CPU over the last interval: 100% is one core, as top shows it. The rows are refreshed every --delay (2 s); a resize redraws at once.
 
-Keys: q quit; arrows, PgUp/PgDn, Home/End select; P M T N sort by %CPU, memory, time, pid; < > another column; r reverse; / filter (--where or --match); k signal the selected process; T end its tree; K kernel threads; p pause; ? help. A signal from the view goes to the process that was selected when you pressed the key, identity-checked as proc kill checks a record: never to whatever row sits under the cursor later.
+Keys: q quit; arrows, PgUp/PgDn, Home/End select; P M T N sort by %CPU, memory, time, pid; < > another column; r reverse; / filter (--where or --match); k signal the selected process; T end its tree; t tree view (+ new since the last frame, x ended); H threads; K kernel threads; p pause; ? help. --pid follows processes and their descendants. A signal from the view goes to the process that was selected when you pressed the key, identity-checked as proc kill checks a record: never to whatever row sits under the cursor later.
 
 With -b (or when stdout is not a terminal) it writes -n frames (default: forever) as plain text, or with --format ndjson one line per process a frame.`,
   examples: [
@@ -55,6 +60,7 @@ With -b (or when stdout is not a terminal) it writes -n frames (default: forever
     format: flag.option({description: 'batch output format', helpGroup: 'OUTPUT', options: ['table', 'ndjson']}),
     iterations: flag.option({char: 'n', description: 'frames to write, then exit (as top -n)'}),
     sort: flag.option({char: 's', default: '-cpu', description: 'sort keys, comma-separated; - for descending', helpGroup: 'OUTPUT'}),
+    tree: flag.boolean({description: 'start in the tree view (key t): parents above children, + for a process started since the last frame, x for one that ended', helpGroup: 'OUTPUT'}),
   },
   usage: '<%= command.id %> [FLAGS]',
 }
@@ -62,8 +68,15 @@ With -b (or when stdout is not a terminal) it writes -n frames (default: forever
 /** One refresh: the records with %CPU over the interval, and the machine's summary. */
 interface Frame {
   records: ProcessInfo[]
+  /** Shown processes that started since the frame before. */
+  born: ReadonlySet<ProcessInfo>
+  /** Processes shown in the frame before that have ended since: the tree view shows them one frame more. */
+  gone: ProcessInfo[]
   summary: string[]
 }
+
+/** A process's (or a thread's) identity within a run of frames: its pid, tid and start. */
+const startKey = (r: ProcessInfo) => `${r.pid}/${r.tid ?? ''}:${r.startTicks ?? r.startTime ?? ''}`
 
 /** Reads frames: each one's %CPU is measured since the one before. */
 class Sampler {
@@ -71,10 +84,28 @@ class Sampler {
   private at = 0
   private cpu = cpuTimes(cpus())
 
+  /** What the frame before showed (for what ended since). */
+  private shownBefore: ProcessInfo[] = []
+  /** One row a thread (H), where the source lists threads. */
+  private threadRows = false
+
   constructor(
     private readonly source: ProcessSource,
     private readonly fields: ReadonlySet<Field>,
+    /** --pid: only these processes and their descendants. */
+    private readonly follow?: readonly number[],
   ) {}
+
+  get threads(): boolean {
+    return this.threadRows
+  }
+
+  /** Threads on or off: the next frame's %CPU is measured from a new first reading. */
+  setThreads(on: boolean): void {
+    this.threadRows = on
+    this.previous = undefined
+    this.shownBefore = []
+  }
 
   /** A first reading for the first frame's %CPU, over a short interval, as top's first frame. */
   async prime(selection: Selection, delayMs: number): Promise<void> {
@@ -83,20 +114,28 @@ class Sampler {
   }
 
   async frame(selection: Selection): Promise<Frame> {
-    const records = await this.source.list({fields: this.fields})
+    const records = await this.source.list({fields: this.fields, threads: this.threadRows})
     const now = performance.now()
     intervalCpu(this.previous, records, this.previous ? now - this.at : 0)
+    const before = this.previous === undefined ? undefined : new Set(this.previous.map(startKey))
     this.previous = records
     this.at = now
     const cpu = cpuTimes(cpus())
     const busy = busyPercent(this.cpu, cpu)
     this.cpu = cpu
-    const shown = records.filter((r) => selection.test(r))
+    const within = this.follow ? followed(records, this.follow) : undefined
+    const shown = records.filter((r) => selection.test(r) && (!within || within.has(r.pid)))
+    const live = new Set(records.map(startKey))
+    const gone = this.shownBefore.filter((r) => !live.has(startKey(r)))
+    this.shownBefore = shown
+    const born = new Set(before ? shown.filter((r) => !before.has(startKey(r))) : [])
     const tasks = taskCounts(records)
     const load = loadavg().map((l) => l.toFixed(2)).join(', ')
     const used = totalmem() - freemem()
     const clock = new Date().toTimeString().slice(0, 8)
     return {
+      born,
+      gone,
       records: shown,
       summary: [
         `proc top - ${clock} ${formatUptime(uptime())}, load average: ${load}`,
@@ -114,38 +153,46 @@ export async function action(ctx: Context, {flags}: Parsed): Promise<void> {
   if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) throw new UsageError(`--iterations: '${flags.iterations}' is not a count of frames`)
   const columns = parseColumns(flags.columns ?? DEFAULT_COLUMNS)
   const sort = parseSort(flags.sort)
-  const selection = buildSelection(ctx.selectorsFrom(flags))
+  // --pid follows: those processes and every descendant, as they come and go.
+  const follow = flags.pid?.map((p: string) => parsePid(p, '--pid'))
+  const selection = buildSelection(ctx.selectorsFrom({...flags, pid: undefined}))
   const source = ctx.source(flags, selection)
   const fields = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', 'startTime', 'name', 'command', 'cpuTimeMs', 'elapsedMs', 'state', ...selection.needs])
   if (source.fields.has('kernelThread')) fields.add('kernelThread')
   for (const c of [...columns, ...sort.map((k) => k.column)]) for (const f of c.needs) fields.add(f)
-  const sampler = new Sampler(source, fields)
+  const sampler = new Sampler(source, fields, follow)
   const batch = flags.batch || !isTerminal(1) || !isTerminal(0)
   if (batch) {
-    await batchFrames(ctx, sampler, selection, {columns, delayMs, format: flags.format ?? 'table', iterations, sort})
+    await batchFrames(ctx, sampler, selection, {columns, delayMs, format: flags.format ?? 'table', iterations, sort, tree: flags.tree})
     return
   }
 
   if (flags.format === 'ndjson') throw new UsageError('--format ndjson goes with -b (batch mode)')
-  await new LiveView(sampler, source, selection, columns, sort, delayMs, iterations).run()
+  await new LiveView(sampler, source, selection, columns, sort, delayMs, iterations, flags.tree).run()
 }
 
 async function batchFrames(
   ctx: Context,
   sampler: Sampler,
   selection: Selection,
-  o: {columns: ReturnType<typeof parseColumns>; delayMs: number; format: string; iterations?: number; sort: SortKey[]},
+  o: {columns: ReturnType<typeof parseColumns>; delayMs: number; format: string; iterations?: number; sort: SortKey[]; tree: boolean},
 ): Promise<void> {
   await sampler.prime(selection, o.delayMs)
+  const glyphs = isUtf8Locale() ? UNICODE_GLYPHS : ASCII_GLYPHS
   for (let i = 0; o.iterations === undefined || i < o.iterations; i++) {
     if (i > 0) await sleep(o.delayMs)
     const frame = await sampler.frame(selection)
-    const rows = sortRecords(frame.records, o.sort)
+    const view: ViewRow[] = o.tree ? forestRows(frame.records, frame.gone, frame.born, o.sort, glyphs) : sortRecords(frame.records, o.sort).map((record) => ({record}))
     if (o.format === 'ndjson') {
-      for (const r of rows) ctx.write(ndjsonLine({frame: i + 1, ...r}, {columns: o.columns, project: false}))
+      // change: started or ended since the frame before (ended ones are in this frame once more).
+      const gone = new Set(frame.gone)
+      for (const {record: r} of view) {
+        const change = gone.has(r) ? 'ended' : frame.born.has(r) ? 'started' : undefined
+        ctx.write(ndjsonLine({frame: i + 1, ...r, ...(change ? {change} : {})}, {columns: o.columns, project: false}))
+      }
     } else {
-      const table = await render(rows, {color: false, columns: o.columns, format: 'table', header: true, project: true, width: terminalColumns()})
-      ctx.write([...frame.summary, '', table].join('\n') + (i + 1 === o.iterations ? '' : '\n'))
+      const table = (await renderView(view, o.columns, terminalColumns())).join('\n')
+      ctx.write([...frame.summary, '', table].join('\n') + '\n' + (i + 1 === o.iterations ? '' : '\n'))
     }
   }
 }
@@ -176,6 +223,8 @@ class LiveView {
   /** Stopped (Ctrl-Z): nothing is drawn until CONT. */
   private suspended = false
   private kernel = true
+  private tree: boolean
+  private readonly glyphs = isUtf8Locale() ? UNICODE_GLYPHS : ASCII_GLYPHS
   private filter: Selection
   private timer: NodeJS.Timeout | undefined
   private frames = 0
@@ -190,8 +239,10 @@ class LiveView {
     private sort: SortKey[],
     private readonly delayMs: number,
     private readonly iterations: number | undefined,
+    tree: boolean,
   ) {
     this.filter = buildSelection({})
+    this.tree = tree
   }
 
   async run(): Promise<void> {
@@ -288,26 +339,31 @@ class LiveView {
     const cut = (line: string) => (line.length > width ? line.slice(0, width) : line)
     const lines: string[] = [...this.frame.summary.map((l) => cut(escapeControl(l)))]
     const sortName = `${this.sort[0]?.descending ? '-' : ''}${this.sort[0]?.column.id ?? ''}`
-    lines.push(cut(`%CPU over the last ${(this.delayMs / 1000).toFixed(1)}s, 100% = one core; sorted by ${sortName}${this.paused ? '; PAUSED' : ''}; ? for keys`))
+    // Within 80 columns: what %CPU measures, the order, the tree's marks, how to get help.
+    const tree = this.tree && !this.sampler.threads ? `; tree: ${BORN_MARK.trim()} new, ${GONE_MARK.trim()} ended` : ''
+    lines.push(cut(`%CPU over ${(this.delayMs / 1000).toFixed(1)}s, 100% = one core; sort ${sortName}${tree}${this.paused ? '; PAUSED' : ''}; ? help`))
     if (this.help) {
       lines.push('', ...HELP.map(cut))
       this.paint(lines, height)
       return
     }
 
-    this.rows = sortRecords(
-      this.frame.records.filter((r) => this.filter.test(r) && (this.kernel || r.kernelThread !== true)),
-      this.sort,
-    )
-    let index = this.selected ? this.rows.findIndex((r) => r.pid === this.selected!.pid && r.startTicks === this.selected!.startTicks) : 0
+    const keep = (records: readonly ProcessInfo[]) => records.filter((r) => this.filter.test(r) && (this.kernel || r.kernelThread !== true))
+    // Threads share their process's pid: the tree view is of processes.
+    const view: ViewRow[] = this.tree && !this.sampler.threads
+      ? forestRows(keep(this.frame.records), keep(this.frame.gone), this.frame.born, this.sort, this.glyphs)
+      : sortRecords(keep(this.frame.records), this.sort).map((record) => ({record}))
+    this.rows = view.map((v) => v.record)
+    const picked = this.selected && startKey(this.selected)
+    let index = picked ? this.rows.findIndex((r) => startKey(r) === picked) : 0
     if (index < 0) index = Math.min(this.rows.length - 1, 0)
     this.selected = this.rows[index]
     const room = Math.max(1, height - lines.length - 2)
     if (index < this.top) this.top = index
     if (index >= this.top + room) this.top = index - room + 1
     this.top = Math.max(0, Math.min(this.top, Math.max(0, this.rows.length - room)))
-    const visible = this.rows.slice(this.top, this.top + room)
-    const table = await renderRows(visible, this.columns, width)
+    const columns = this.sampler.threads && !this.columns.some((c) => c.id === 'tid') ? [this.columns[0], getColumn('tid'), ...this.columns.slice(1)] : this.columns
+    const table = await renderView(view.slice(this.top, this.top + room), columns, width)
     const [header, ...body] = table
     lines.push(`\u001B[7m${cut(header).padEnd(width)}\u001B[0m`)
     for (const [i, line] of body.entries()) lines.push(this.top + i === index ? `\u001B[1;7m${cut(line).padEnd(width)}\u001B[0m` : cut(line))
@@ -366,6 +422,19 @@ class LiveView {
         this.paused = !this.paused
         this.status = this.paused ? 'paused: p resumes' : ''
         return this.draw()
+      case 'H':
+        if (!this.source.threadsOf) {
+          this.status = `H: the ${this.source.id} source lists processes, not threads`
+          return this.draw()
+        }
+
+        this.sampler.setThreads(!this.sampler.threads)
+        this.status = this.sampler.threads ? 'threads: one row a thread (k signals its process)' : 'processes'
+        return this.refresh(true)
+      case 't':
+        this.tree = !this.tree
+        this.status = this.tree ? 'tree view: parents above their children' : 'list view'
+        return this.draw()
       case 'K':
         this.kernel = !this.kernel
         this.status = this.kernel ? 'kernel threads shown' : 'kernel threads hidden'
@@ -400,7 +469,9 @@ class LiveView {
 
   /** k and T: the process selected now is the one the signal goes to, whatever the rows do meanwhile. */
   private askKill(tree: boolean): void {
-    const picked = this.selected!
+    // A thread's row signals its process: the main thread's row (tid = pid) carries its identity.
+    const row = this.selected!
+    const picked = row.tid === undefined || row.tid === row.pid ? row : (this.rows.find((r) => r.pid === row.pid && r.tid === row.pid) ?? {...row, startTicks: null, startTime: null, name: null, command: null})
     const what = `${picked.pid} ${escapeControl(picked.name ?? '-')} (${escapeControl((picked.command ?? '').slice(0, 40))})`
     this.prompt = {
       done: async (t) => {
@@ -468,9 +539,60 @@ class LiveView {
   }
 }
 
-/** The table's lines for these rows (header first). */
-async function renderRows(rows: readonly ProcessInfo[], columns: ReturnType<typeof parseColumns>, width: number): Promise<string[]> {
-  const text = await render(rows, {color: false, columns, format: 'table', header: true, project: true, width})
+/** The pids of these processes and all their descendants, in this listing. */
+function followed(records: readonly ProcessInfo[], roots: readonly number[]): Set<number> {
+  const tree = new ProcessTree(records)
+  const out = new Set<number>()
+  for (const pid of roots) {
+    if (!tree.get(pid)) continue
+    out.add(pid)
+    for (const d of tree.descendants(pid)) out.add(d.pid)
+  }
+
+  return out
+}
+
+/** How a row is drawn: the record, and in the tree view the branches and mark before its command. */
+interface ViewRow {
+  record: ProcessInfo
+  prefix?: string
+}
+
+/** Marks in the tree view: started since the last frame, and ended since (shown one frame more). */
+const BORN_MARK = '+ '
+const GONE_MARK = 'x '
+
+/**
+ * The rows as a forest: parents before children, siblings in the sort order; the processes that
+ * ended since the last frame among them (under their parent while it is listed), marked.
+ */
+export function forestRows(records: readonly ProcessInfo[], gone: readonly ProcessInfo[], born: ReadonlySet<ProcessInfo>, sort: readonly SortKey[], glyphs: Glyphs): ViewRow[] {
+  const ended = new Set(gone)
+  const all = sortRecords([...records, ...gone.filter((g) => !records.some((r) => r.pid === g.pid))], sort)
+  const rank = new Map(all.map((r, i) => [r, i]))
+  const rows = layoutForest(new ProcessTree(all, (a, b) => rank.get(a)! - rank.get(b)!))
+  return rows.map((row) => ({
+    prefix: treePrefix(row.last, glyphs) + (ended.has(row.record) ? GONE_MARK : born.has(row.record) ? BORN_MARK : ''),
+    record: row.record,
+  }))
+}
+
+/** The table's lines for these rows (header first); in the tree view the COMMAND (or last) column carries the branches. */
+async function renderView(rows: readonly ViewRow[], columns: ReturnType<typeof parseColumns>, width: number | undefined): Promise<string[]> {
+  const target = columns.find((c) => c.id === 'command') ?? columns.find((c) => c.id === 'name') ?? columns.at(-1)!
+  const text = await render(
+    rows.map((r) => r.record),
+    {
+      color: false,
+      columns,
+      decorate: (i, column, cell) => (column === target && rows[i].prefix ? rows[i].prefix + cell : cell),
+      format: 'table',
+      header: true,
+      leftAligned: new Set([target]),
+      project: true,
+      width,
+    },
+  )
   const lines = text.split('\n')
   if (lines.at(-1) === '') lines.pop()
   return lines

@@ -1,8 +1,9 @@
 import {defineColumn} from './registry.js'
 
 export const changeColumn = defineColumn({
-  description: 'diff: started (not in the first snapshot) or exited (not in the second)',
+  description: 'diff and --watch: started (not in the first snapshot) or exited (not in the second)',
   header: 'CHANGE',
+  commands: ['diff', 'list --watch', 'tree --watch'],
   id: 'change',
   kind: 'string',
 })

@@ -18,6 +18,11 @@ export interface ColumnDef {
   kind: ColumnKind
   /** Record fields the source must fill for this column. */
   needs: readonly Field[]
+  /**
+   * The commands whose records carry it (`change`: diff; `status`: kill and wait); absent: every
+   * command that prints processes. Elsewhere it is an unknown column, never a column of `-`.
+   */
+  commands?: readonly string[]
   /** Raw value: sorting, --where, JSON, NDJSON, CSV. */
   value(record: Record<string, unknown>): unknown
   /** Text for the table; called only for non-null values. */
@@ -71,19 +76,33 @@ export function defineColumn(spec: ColumnSpec): ColumnDef {
   return column
 }
 
-/** Look up a column by id or alias, case-insensitively. */
-export function findColumn(name: string): ColumnDef | undefined {
-  return byName.get(name.toLowerCase())
+/** The command that is running: only its columns are known (undefined: all, as in unit tests). */
+let scope: string | undefined
+
+/** Make the columns of this command the known ones (the command context calls it once). */
+export function scopeColumns(command: string | undefined): void {
+  scope = command
 }
 
+const inScope = (c: ColumnDef) => scope === undefined || c.commands === undefined || c.commands.includes(scope)
+
+/** Look up a column of this command by id or alias, case-insensitively. */
+export function findColumn(name: string): ColumnDef | undefined {
+  const column = byName.get(name.toLowerCase())
+  return column && inScope(column) ? column : undefined
+}
+
+/** The columns of this command. */
 export function allColumns(): readonly ColumnDef[] {
-  return all
+  return scope === undefined ? all : all.filter(inScope)
 }
 
 export function getColumn(name: string, flag = '--columns'): ColumnDef {
   const column = findColumn(name)
   if (!column) {
-    const names = all.flatMap((c) => [c.id, ...(c.aliases ?? [])])
+    const elsewhere = byName.get(name.toLowerCase())
+    if (elsewhere) throw new UsageError(`${flag}: '${name}' is a column of ${elsewhere.commands!.map((c) => `proc ${c}`).join(', ')} only (see --columns help)`)
+    const names = allColumns().flatMap((c) => [c.id, ...(c.aliases ?? [])])
     throw new UsageError(`${flag}: unknown column '${name}'${didYouMean(name, names)} (see --columns help)`)
   }
 
@@ -107,7 +126,7 @@ export function fitColumns(columns: readonly ColumnDef[], fields: ReadonlySet<Fi
 }
 
 /** One line per column, for `--columns help`. */
-export function describeColumns(columns: readonly ColumnDef[] = all, lineWidth?: number): string {
+export function describeColumns(columns: readonly ColumnDef[] = allColumns(), lineWidth?: number): string {
   const width = Math.max(...columns.map((c) => c.id.length))
   const headers = Math.max(8, ...columns.map((c) => c.header.length))
   const indent = width + 2 + headers + 1

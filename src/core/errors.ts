@@ -1,6 +1,6 @@
 /**
- * Errors that carry their exit code (see the exit-code contract in DESIGN.md).
- * The base command prints `proc: <message>` on one line and exits with `exitCode`.
+ * Errors that carry their exit code (the README's Exit codes). The command prints
+ * `proc <command>: <message>` on one line and exits with `exitCode`.
  */
 export class ProcError extends Error {
   constructor(message: string, public readonly exitCode: number) {

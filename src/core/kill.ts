@@ -287,7 +287,7 @@ export async function runKill(records: KillRecord[], options: KillOptions, deps:
 }
 
 /** Statuses that make kill exit 1. */
-export function isFailure(status: KillStatus | null): boolean {
+export function isFailedKill(status: KillStatus | null): boolean {
   return status === 'denied' || status === 'foreign' || status === 'reused' || status === 'protected' || status === 'survived'
 }
 

@@ -1,5 +1,9 @@
 import {UsageError} from './errors.js'
 
+// Durations, one grammar with two entry points: parseDuration reads a flag as timeout(1) reads its
+// DURATION (one number, a bare one is seconds: --timeout 10, -d 0.5); parseSpan reads a duration
+// in a --where expression, where a bare number is a count and parts add up (1h30m).
+
 /** Milliseconds in each duration unit. */
 export const DURATION_UNITS: Readonly<Record<string, number>> = {d: 86_400_000, h: 3_600_000, m: 60_000, ms: 1, s: 1000}
 
@@ -20,6 +24,14 @@ export function parseDuration(text: string, what = 'duration'): number {
   const ms = Number(m[1]) * DURATION_UNITS[m[2] ?? 's']
   if (Number.isNaN(ms)) throw new UsageError(`invalid ${what} '${text}'`)
   return ms > Number.MAX_SAFE_INTEGER ? Number.POSITIVE_INFINITY : Math.round(ms)
+}
+
+/** `1h30m`, `500ms`, `2.5s` in a --where expression: lowercase units, one or more parts; undefined if it is not one. */
+export function parseSpan(text: string): number | undefined {
+  if (!/^(?:(?:\d+(?:\.\d+)?|\.\d+)(?:ms|s|m|h|d))+$/.test(text)) return undefined
+  let total = 0
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h|d)/g)) total += Number(m[1]) * DURATION_UNITS[m[2]]
+  return total
 }
 
 /** An optional duration flag: undefined when not given. Too large to count is an error here. */

@@ -1,8 +1,8 @@
 import {allColumns, type ColumnDef, isNumeric} from '../columns/index.js'
 import {UsageError} from './errors.js'
 import type {Field} from './process-info.js'
-import {parseRegex, stateValue} from './select.js'
-import {DURATION_UNITS} from './units.js'
+import {parseRegex, stateValue} from './patterns.js'
+import {parseSpan} from './units.js'
 
 /**
  * The --where expression language.
@@ -434,13 +434,6 @@ const BYTE_UNITS: Record<string, number> = {
 
 const KIND_WORDS: Partial<Record<string, string>> = {count: 'count', id: 'number (an id)', list: 'list', percent: 'percentage', string: 'text'}
 
-/** `1h30m`, `500ms`, `2.5s`: lowercase units, one or more parts; undefined if it is not one. */
-function parseSpan(text: string): number | undefined {
-  if (!/^(?:(?:\d+(?:\.\d+)?|\.\d+)(?:ms|s|m|h|d))+$/.test(text)) return undefined
-  let total = 0
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h|d)/g)) total += Number(m[1]) * DURATION_UNITS[m[2]]
-  return total
-}
 
 /** ISO-8601 (with its zone, or local without), or `YYYY-MM-DD[ HH:MM[:SS]]` local: ms since the epoch. */
 export function parseInstant(text: string): number | undefined {

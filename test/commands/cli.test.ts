@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {UsageError} from '../../src/core/errors.js'
-import {MAX_PATTERN, parseRegex} from '../../src/core/select.js'
+import {MAX_PATTERN, parseRegex} from '../../src/core/patterns.js'
 import {ROOT, runCli} from '../helpers/cli.js'
 import {startSleeper} from '../helpers/processes.js'
 

@@ -2,7 +2,8 @@
 // work, the terminal is restored on every way out, and k kills exactly the process picked.
 
 import {strict as assert} from 'node:assert'
-import {execFile} from 'node:child_process'
+import {execFile, execFileSync, spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {constants} from 'node:os'
 
@@ -149,4 +150,89 @@ describe('proc top', function () {
     assert.ok(rows.find((r) => r.pid === busy.pid)!.cpuPercent > 30, JSON.stringify(rows))
     assert.equal(rows.find((r) => r.pid === idle.pid)!.cpuPercent, 0)
   })
+
+  it('t shows the tree: children under their parent, the marks explained; --pid follows one tree', async () => {
+    const mark = `toptv${process.pid}`
+    const root = startProcess('sh', ['-c', `sleep 301 & sleep 302 & wait; : ${mark}`])
+    for (let i = 0; i < 300 && kids(root.pid!).length < 2; i++) await sleep(10)
+    const r = await inPty(['top', '-d', '0.5', '--pid', String(root.pid)], [[1500, 't', null, null], [800, 'q', null, null]])
+    const list = frames(r.output.slice(0, r.marks[0])).at(-1)!
+    const tree = frames(r.output.slice(r.marks[0])).at(-1)!
+    const rows = (frame: string[]) => frame.filter((l) => /^\s*\d+ /.test(l))
+    assert.equal(rows(list).length, 3, list.join('\n'))
+    assert.match(tree[3], /; tree: \+ new, x ended; \? help$/)
+    const [first, ...children] = rows(tree)
+    assert.match(first, new RegExp(`^\\s*${root.pid} .*sh -c sleep 301`))
+    assert.match(children[0], /├─ sleep 30[12]$/)
+    assert.match(children[1], /└─ sleep 30[12]$/)
+    assert.equal(r.code, 0)
+  })
+
+  it('H shows one row a thread, with its TID', async () => {
+    const child = startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)', `topth${process.pid}`])
+    await sleep(300)
+    const r = await inPty(['top', '-d', '0.5', '--pid', String(child.pid)], [[1500, 'H', null, null], [1500, 'q', null, null]])
+    const rows = (frame: string[]) => frame.filter((l) => /^\s*\d+ /.test(l))
+    const before = frames(r.output.slice(0, r.marks[0])).at(-1)!
+    const after = frames(r.output.slice(r.marks[0])).at(-1)!
+    assert.equal(rows(before).length, 1, before.join('\n'))
+    assert.match(after[4], /^\s*PID\s+TID USER/)
+    assert.ok(rows(after).length > 1, after.join('\n'))
+    assert.ok(rows(after).every((l) => l.trim().startsWith(`${child.pid} `)))
+    assert.ok(rows(after).some((l) => new RegExp(`^\\s*${child.pid}\\s+${child.pid} `).test(l)), 'the main thread')
+  })
+
+  it('--tree -b --format ndjson: a process that started is marked in the next frame, one that ended is shown once more, marked', async () => {
+    const mark = `toptreeb${process.pid}`
+    // A root that starts a sleeper for each line it reads, and reaps each as it ends (node does).
+    const script = "process.stdin.on('data', () => require('child_process').spawn('sleep', ['300'], {stdio: 'ignore'}))"
+    const root = startProcess(process.execPath, ['-e', script, mark], {stdio: ['pipe', 'ignore', 'ignore']})
+    root.stdin!.write('\n')
+    for (let i = 0; i < 300 && kids(root.pid!).length < 1; i++) await sleep(10)
+    const [first] = kids(root.pid!)
+    const top = spawn(process.execPath, [BIN, 'top', '-b', '--tree', '--pid', String(root.pid), '-d', '0.2', '--format', 'ndjson'], {stdio: ['ignore', 'pipe', 'inherit']})
+    const seen: Array<{change?: string; frame: number; pid: number}> = []
+    let second: number | undefined
+    let buffer = ''
+    try {
+      await new Promise<void>((resolve, reject) => {
+        top.once('exit', (code) => reject(new Error(`proc top exited ${code}`)))
+        top.stdout!.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString()
+          const lines = buffer.split('\n')
+          buffer = lines.pop()!
+          for (const line of lines) seen.push(JSON.parse(line))
+          // Once a frame has shown the first sleeper, start a second one and end the first.
+          if (second === undefined && seen.some((l) => l.pid === first)) {
+            root.stdin!.write('\n')
+            for (let i = 0; i < 1000 && kids(root.pid!).length < 2; i++) execFileSync('sleep', ['0.01'])
+            second = kids(root.pid!).find((p) => p !== first)
+            process.kill(first, 'SIGKILL')
+          }
+
+          const started = seen.find((l) => l.pid === second && l.change === 'started')
+          const ended = seen.find((l) => l.pid === first && l.change === 'ended')
+          if (started && ended) resolve()
+        })
+      })
+    } finally {
+      top.kill()
+    }
+
+    // Only the followed tree; each change once, in the frame after it; the ended one then gone.
+    assert.deepEqual([...new Set(seen.map((l) => l.pid))].sort(), [root.pid, first, second].sort())
+    const ended = seen.find((l) => l.pid === first && l.change === 'ended')!
+    assert.equal(seen.filter((l) => l.change === 'ended').length, 1)
+    assert.ok(!seen.some((l) => l.pid === first && l.frame > ended.frame))
+    assert.equal(seen.filter((l) => l.pid === second && l.change === 'started').length, 1)
+  })
 })
+
+/** Children of pid, now. */
+function kids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(' ').filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}

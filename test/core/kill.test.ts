@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert'
 
 import {UsageError} from '../../src/core/errors.js'
-import {describeUnmatched, isFailure, type KillDeps, type KillRecord, runKill} from '../../src/core/kill.js'
+import {describeUnmatched, isFailedKill, type KillDeps, type KillRecord, runKill} from '../../src/core/kill.js'
 import {emptyRecord, type ProcessInfo} from '../../src/core/process-info.js'
 import {buildSelection} from '../../src/core/select.js'
 import {parseLadder, parseSignal, simpleLadder} from '../../src/core/signals.js'
@@ -181,7 +181,7 @@ describe('running a ladder', () => {
     await runKill(ts, {ladder: simpleLadder(parseSignal('TERM'))}, w.deps)
     assert.deepEqual(w.sent, [])
     assert.deepEqual(ts.map((t) => t.status), ['reused', 'denied', 'gone', 'protected'])
-    assert.deepEqual(ts.map((t) => isFailure(t.status)), [true, true, false, true])
+    assert.deepEqual(ts.map((t) => isFailedKill(t.status)), [true, true, false, true])
   })
 
   it('reports survivors of a ladder that ends with a wait', async () => {
