@@ -9,7 +9,7 @@ import {parseSignal, simpleLadder} from '../core/signals.js'
 import {parseSort, sortRecords, type SortKey} from '../core/sort.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import type {ProcessSource} from '../core/sources/index.js'
-import {intervalCpu} from '../core/snapshot.js'
+import {fillFields, intervalCpu} from '../core/snapshot.js'
 import {busyPercent, cpuTimes, formatUptime, taskCounts} from '../core/top.js'
 import {formatBytes, optionalDuration} from '../core/units.js'
 import {escapeControl} from '../output/escape.js'
@@ -72,6 +72,8 @@ interface Frame {
   born: ReadonlySet<ProcessInfo>
   /** Processes shown in the frame before that have ended since: the tree view shows them one frame more. */
   gone: ProcessInfo[]
+  /** The fields this frame listed for every process. */
+  listed: ReadonlySet<Field>
   summary: string[]
 }
 
@@ -88,13 +90,30 @@ class Sampler {
   private shownBefore: ProcessInfo[] = []
   /** One row a thread (H), where the source lists threads. */
   private threadRows = false
+  /** Batch mode writes every row: what they show is listed with the rest, in one pass. */
+  listShown = false
 
   constructor(
     private readonly source: ProcessSource,
-    private readonly fields: ReadonlySet<Field>,
+    /** What every frame lists of every process: what it filters by and measures %CPU with. */
+    private readonly base: ReadonlySet<Field>,
+    /** What the rows show: read for the rows shown only (fillFields), or listed where the source cannot read a few pids. */
+    readonly shownFields: ReadonlySet<Field>,
     /** --pid: only these processes and their descendants. */
     private readonly follow?: readonly number[],
   ) {}
+
+  /** The fields a frame lists: the base, what the order and filter read now, and where needed what the rows show. */
+  private fieldsFor(more: Iterable<Field>): Set<Field> {
+    // Thread rows carry their process's fields: listed with them.
+    return new Set<Field>([...this.base, ...more, ...(this.source.readSome && !this.threadRows && !this.listShown ? [] : this.shownFields)])
+  }
+
+  /** Fill in what the rows shown need that the frame did not list. */
+  fill(rows: readonly ProcessInfo[], listed: ReadonlySet<Field>): void {
+    const missing = new Set([...this.shownFields].filter((f) => !listed.has(f)))
+    if (missing.size > 0) fillFields(this.source, rows, missing)
+  }
 
   get threads(): boolean {
     return this.threadRows
@@ -108,13 +127,14 @@ class Sampler {
   }
 
   /** A first reading for the first frame's %CPU, over a short interval, as top's first frame. */
-  async prime(selection: Selection, delayMs: number): Promise<void> {
-    await this.frame(selection)
+  async prime(selection: Selection, delayMs: number, more: Iterable<Field> = []): Promise<void> {
+    await this.frame(selection, more)
     await sleep(Math.min(delayMs, 500))
   }
 
-  async frame(selection: Selection): Promise<Frame> {
-    const records = await this.source.list({fields: this.fields, threads: this.threadRows})
+  async frame(selection: Selection, more: Iterable<Field> = []): Promise<Frame> {
+    const listed = this.fieldsFor(more)
+    const records = await this.source.list({fields: listed, threads: this.threadRows})
     const now = performance.now()
     intervalCpu(this.previous, records, this.previous ? now - this.at : 0)
     const before = this.previous === undefined ? undefined : new Set(this.previous.map(startKey))
@@ -136,6 +156,7 @@ class Sampler {
     return {
       born,
       gone,
+      listed,
       records: shown,
       summary: [
         `proc top - ${clock} ${formatUptime(uptime())}, load average: ${load}`,
@@ -157,10 +178,12 @@ export async function action(ctx: Context, {flags}: Parsed): Promise<void> {
   const follow = flags.pid?.map((p: string) => parsePid(p, '--pid'))
   const selection = buildSelection(ctx.selectorsFrom({...flags, pid: undefined}))
   const source = ctx.source(flags, selection)
-  const fields = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', 'startTime', 'name', 'command', 'cpuTimeMs', 'elapsedMs', 'state', ...selection.needs])
-  if (source.fields.has('kernelThread')) fields.add('kernelThread')
-  for (const c of [...columns, ...sort.map((k) => k.column)]) for (const f of c.needs) fields.add(f)
-  const sampler = new Sampler(source, fields, follow)
+  // Every process: what the selectors read and what %CPU and the tree need (stat, on Linux). The
+  // columns shown (and the command k's prompt names) only for the rows on the screen.
+  const base = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', 'name', 'cpuTimeMs', 'elapsedMs', 'state', ...selection.needs])
+  if (source.fields.has('kernelThread')) base.add('kernelThread')
+  const shown = new Set<Field>(['command', ...columns.flatMap((c) => c.needs)])
+  const sampler = new Sampler(source, base, shown, follow)
   const batch = flags.batch || !isTerminal(1) || !isTerminal(0)
   if (batch) {
     await batchFrames(ctx, sampler, selection, {columns, delayMs, format: flags.format ?? 'table', iterations, sort, tree: flags.tree})
@@ -177,11 +200,13 @@ async function batchFrames(
   selection: Selection,
   o: {columns: ReturnType<typeof parseColumns>; delayMs: number; format: string; iterations?: number; sort: SortKey[]; tree: boolean},
 ): Promise<void> {
-  await sampler.prime(selection, o.delayMs)
+  const sortNeeds = o.sort.flatMap((k) => k.column.needs)
+  sampler.listShown = true
+  await sampler.prime(selection, o.delayMs, sortNeeds)
   const glyphs = isUtf8Locale() ? UNICODE_GLYPHS : ASCII_GLYPHS
   for (let i = 0; o.iterations === undefined || i < o.iterations; i++) {
     if (i > 0) await sleep(o.delayMs)
-    const frame = await sampler.frame(selection)
+    const frame = await sampler.frame(selection, sortNeeds)
     const view: ViewRow[] = o.tree ? forestRows(frame.records, frame.gone, frame.born, o.sort, glyphs) : sortRecords(frame.records, o.sort).map((record) => ({record}))
     if (o.format === 'ndjson') {
       // change: started or ended since the frame before (ended ones are in this frame once more).
@@ -314,8 +339,8 @@ class LiveView {
   private async refresh(first = false): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     if (!this.paused || first) {
-      if (first) await this.sampler.prime(this.selection, this.delayMs)
-      this.frame = await this.sampler.frame(this.selection)
+      if (first) await this.sampler.prime(this.selection, this.delayMs, this.listNeeds())
+      this.frame = await this.sampler.frame(this.selection, this.listNeeds())
       this.frames++
     }
 
@@ -326,6 +351,18 @@ class LiveView {
     }
 
     this.timer = setTimeout(() => void this.refresh(), this.delayMs)
+  }
+
+  /** What every process must be listed with for the order and the filter of the moment. */
+  private listNeeds(): Field[] {
+    return [...this.sort.flatMap((k) => k.column.needs), ...this.filter.needs]
+  }
+
+  /** After the order or the filter changed: a new frame when they read a field the last one did not list. */
+  private async reorder(): Promise<void> {
+    const listed = this.frame?.listed
+    if (listed && this.listNeeds().some((f) => !listed.has(f))) return this.refresh()
+    return this.draw()
   }
 
   private size(): {height: number; width: number} {
@@ -363,7 +400,12 @@ class LiveView {
     if (index >= this.top + room) this.top = index - room + 1
     this.top = Math.max(0, Math.min(this.top, Math.max(0, this.rows.length - room)))
     const columns = this.sampler.threads && !this.columns.some((c) => c.id === 'tid') ? [this.columns[0], getColumn('tid'), ...this.columns.slice(1)] : this.columns
-    const table = await renderView(view.slice(this.top, this.top + room), columns, width)
+    const visible = view.slice(this.top, this.top + room)
+    this.sampler.fill(
+      visible.map((v) => v.record),
+      this.frame.listed,
+    )
+    const table = await renderView(visible, columns, width)
     const [header, ...body] = table
     lines.push(`\u001B[7m${cut(header).padEnd(width)}\u001B[0m`)
     for (const [i, line] of body.entries()) lines.push(this.top + i === index ? `\u001B[1;7m${cut(line).padEnd(width)}\u001B[0m` : cut(line))
@@ -441,14 +483,14 @@ class LiveView {
         return this.draw()
       case 'r':
         this.sort = this.sort.map((k, i) => (i === 0 ? {...k, descending: !k.descending} : k))
-        return this.draw()
+        return this.reorder()
       case 'P':
       case 'M':
       case 'T':
       case 'N': {
         if (text === 'T' && this.selected) return this.askKill(true)
         this.sort = parseSort({M: '-mem', N: 'pid', P: '-cpu', T: '-time'}[text])
-        return this.draw()
+        return this.reorder()
       }
 
       case '<':
@@ -456,11 +498,18 @@ class LiveView {
         const at = this.columns.findIndex((c) => c.id === this.sort[0]?.column.id)
         const next = this.columns[(at + (text === '>' ? 1 : this.columns.length - 1)) % this.columns.length]
         this.sort = [{column: next, descending: this.sort[0]?.descending ?? true}]
-        return this.draw()
+        return this.reorder()
       }
 
       case '/':
-        this.prompt = {done: (t) => this.setFilter(t), label: 'filter (--where or --match): ', text: ''}
+        this.prompt = {
+          done: (t) => {
+            this.setFilter(t)
+            return this.reorder()
+          },
+          label: 'filter (--where or --match): ',
+          text: '',
+        }
         return this.draw()
       case 'k':
         if (this.selected) return this.askKill(false)

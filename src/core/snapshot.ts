@@ -49,3 +49,23 @@ export function intervalCpu(previous: readonly ProcessInfo[] | undefined, curren
     r.cpuPercent = span > 0 ? Math.round((Math.max(0, used) / span) * 10_000) / 100 : 0
   }
 }
+
+/**
+ * Read `fields` for these records only (a live view's visible rows: a listing of thousands reads
+ * what it sorts and filters by, and the rest only for what is shown), where the source can read a
+ * few pids; each record takes the fields only from the same process (pid and start). Returns
+ * false when the source cannot, and the caller must list the fields for every record instead.
+ */
+export function fillFields(source: ProcessSource, records: readonly ProcessInfo[], fields: ReadonlySet<Field>): boolean {
+  if (!source.readSome) return false
+  const wanted = records.filter((r) => r.tid === undefined)
+  if (wanted.length === 0 || fields.size === 0) return true
+  const read = new Map(source.readSome(wanted.map((r) => r.pid), new Set<Field>([...fields, 'startTicks'])).map((r) => [r.pid, r]))
+  for (const r of wanted) {
+    const now = read.get(r.pid)
+    if (!now || !sameStart(r, now)) continue
+    for (const f of fields) (r as unknown as Record<string, unknown>)[f] = now[f]
+  }
+
+  return true
+}

@@ -283,6 +283,7 @@ export class ProcfsSource implements ProcessSource {
       bootId: isFailure(uptime) ? null : this.bootId(),
       host: this.host(),
       bootTimeMs: fields.has('startTime') ? bootInstant(this.bootTime(), nowMs, uptimeMs) : undefined,
+      wantStartTime: fields.has('startTime'),
       nowMs,
       pageSize: fields.has('rssBytes') ? this.pageSize() : 4096,
       uptimeMs,
@@ -294,7 +295,9 @@ export class ProcfsSource implements ProcessSource {
       statExtra: [...fields].filter((f) => STAT_EXTRA.has(f)),
       statusExtra: [...fields].filter((f) => STATUS_EXTRA.has(f)),
       memTotal: fields.has('memPercent') ? this.memTotal() : undefined,
-      files: new Set([...fields].filter((f) => FILE_EXTRA.has(f))),
+      // kernelThread is stat's flags: no file of its own.
+      files: new Set([...fields].filter((f) => FILE_EXTRA.has(f) && f !== 'kernelThread')),
+      wantKernelThread: fields.has('kernelThread'),
       wantUser: fields.has('user'),
       sockets: fields.has('ports') ? this.listeningSockets() : undefined,
     }
@@ -351,10 +354,13 @@ export class ProcfsSource implements ProcessSource {
     r.nice = stat.nice
     if (ctx.uptimeMs !== undefined) {
       r.elapsedMs = Math.max(0, ctx.uptimeMs - stat.startTicks * MS_PER_TICK)
-      // From the boot time, like ps: stable from one read to the next, unlike now - elapsed.
-      r.startTime = new Date(
-        ctx.bootTimeMs === undefined ? ctx.nowMs - r.elapsedMs : ctx.bootTimeMs + stat.startTicks * MS_PER_TICK,
-      ).toISOString()
+      // From the boot time, like ps: stable from one read to the next, unlike now - elapsed. Only
+      // when asked: a live view lists thousands a frame, and start ticks tell its processes apart.
+      if (ctx.wantStartTime) {
+        r.startTime = new Date(
+          ctx.bootTimeMs === undefined ? ctx.nowMs - r.elapsedMs : ctx.bootTimeMs + stat.startTicks * MS_PER_TICK,
+        ).toISOString()
+      }
       r.cpuPercent = r.elapsedMs > 0 ? Math.round((r.cpuTimeMs / r.elapsedMs) * 10_000) / 100 : 0
     }
 
@@ -430,6 +436,7 @@ export class ProcfsSource implements ProcessSource {
       }
     }
 
+    if (ctx.wantKernelThread) r.kernelThread = kthread
     if (ctx.files.size > 0) this.readExtras(dir, r, stat, ctx.files, note)
     if (ctx.memTotal !== undefined) r.memPercent = r.rssBytes === null || ctx.memTotal === 0 ? null : Math.round((r.rssBytes / ctx.memTotal) * 10_000) / 100
     for (const f of ctx.statExtra) {
@@ -471,7 +478,6 @@ export class ProcfsSource implements ProcessSource {
       return isFailure(buf) ? note(buf) : buf
     }
 
-    if (want.has('kernelThread')) r.kernelThread = (stat.flags & PF_KTHREAD) !== 0
     if (want.has('wchan')) {
       const buf = text('wchan')
       const name = buf === null ? null : buf.toString('latin1').trim()
