@@ -10,14 +10,13 @@ import type {Selection, Selectors} from '../core/select.js'
 import type {TargetSpec} from '../core/targets.js'
 import {parseRecords, readStdin} from '../input/records.js'
 import {parseSort, type SortKey} from '../core/sort.js'
-import {optionalDuration, parseDuration} from '../core/units.js'
-import {type Format, JsonWriter, ndjsonLine, render, type RenderOptions} from '../output/render.js'
+import {optionalDuration} from '../core/units.js'
+import {type Format, JsonWriter, render, type RenderOptions} from '../output/render.js'
 import {type Field, NAMESPACES, type ProcessInfo} from '../core/process-info.js'
 import {openSource, type ProcessSource, requireFields, type SourceName} from '../core/sources/index.js'
 import {escapeControl} from '../output/escape.js'
 import {guardOutput, isTerminal, terminalColumns, useColor, writeErr, writeOut} from '../output/stdio.js'
-import {intervalCpu} from '../core/snapshot.js'
-import {watch} from '../core/watch.js'
+import {watchLoop} from './watch-screen.js'
 // Watch events carry `change`, like diff records.
 import '../columns/diff.js'
 import {oneLine, parseCount, parsePid, parsePort} from './argv.js'
@@ -297,69 +296,14 @@ export class Context {
     return n
   }
 
-  /**
-   * `--watch`: take a snapshot every interval until Ctrl-C or TERM. With NDJSON, stream one
-   * `change: started | exited` line per process that comes or goes. On a terminal, redraw in place
-   * on the alternate screen (restored on exit). In a pipe, print each frame after the last.
-   */
+  /** `--watch` (watch-screen.ts). */
   async watchLoop(
     interval: string,
     plan: OutputPlan,
     take: () => Promise<ProcessInfo[]>,
     draw: (records: ProcessInfo[]) => Promise<string>,
   ): Promise<void> {
-    const intervalMs = parseDuration(interval, '--watch')
-    if (intervalMs <= 0) throw new UsageError(`--watch: the interval must be more than 0`)
-    const stop = new AbortController()
-    const onSignal = () => stop.abort()
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-    const screen = plan.format === 'table' && isTerminal(1)
-    const columns = {columns: plan.columns, project: plan.explicitColumns}
-    // The title names the whole command line (its filters too), as watch(1) does.
-    const words = escapeControl(['proc', ...process.argv.slice(2)].join(' '))
-    let previous: ProcessInfo[] | undefined
-    let shown: ProcessInfo[] | undefined
-    // A screen keeps its top (title, summary, header) and cuts the bottom, as top and watch do,
-    // drawn in one write; a resize redraws at once.
-    const paint = async (records: ProcessInfo[]) => {
-      const text = await draw(records)
-      const title = [`Every ${interval}: ${words}`, `${new Date().toLocaleTimeString()}; %CPU over the interval, 100% = one core`, '']
-      const rows = process.stdout.rows || 24
-      const width = process.stdout.columns || 80
-      const lines = [...title, ...text.replace(/\n$/, '').split('\n')].slice(0, rows).map((l) => (l.length > width && !l.includes('\u001B') ? l.slice(0, width) : l))
-      this.write('\u001B[H' + lines.map((l) => `${l}\u001B[K`).join('\n') + '\u001B[J')
-    }
-
-    const onResize = () => shown && void paint(shown)
-    if (screen) {
-      this.write('\u001B[?1049h')
-      process.stdout.on('resize', onResize)
-    }
-
-    try {
-      await watch(take, intervalMs, async (records, events) => {
-        if (plan.format === 'ndjson') {
-          for (const e of events) this.write(ndjsonLine(e, columns))
-          return
-        }
-
-        // %CPU over the last interval, as top shows it (a listing's own is over the lifetime).
-        intervalCpu(previous, records, previous ? intervalMs : 0)
-        previous = records
-        shown = records
-        if (screen) await paint(records)
-        else this.write((await draw(records)) + (plan.format === 'table' ? '\n' : ''))
-      }, stop.signal)
-    } finally {
-      if (screen) {
-        this.write('\u001B[?1049l')
-        process.stdout.off('resize', onResize)
-      }
-
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
+    await watchLoop((text) => this.write(text), interval, plan, take, draw)
   }
 
   write(text: string | Uint8Array): void {

@@ -3,21 +3,21 @@ import {writeFileSync} from 'node:fs'
 import {isTerminal, writeErr} from '../output/stdio.js'
 import {spawnColumns} from '../columns/spawn.js'
 import {UsageError} from '../core/errors.js'
-import {checkedBy} from '../core/identity.js'
-import {type KillRecord, killWithConvergence} from '../core/kill.js'
-import {protectedPids} from '../core/targets.js'
-import {type Leak, type LeakFinder, LeakTracker} from '../core/leaks.js'
+import type {KillRecord} from '../core/kill.js'
+import {type LeakMode, settleLeaks} from '../core/leak-phase.js'
+import {LeakTracker} from '../core/leaks.js'
 import {ParentLinkLeaks} from '../core/leaks-by-parent.js'
-import {EXIT, FORWARDED, runProbes, type RunRecord, runChild} from '../core/run.js'
+import {EXIT, runProbes, type RunRecord, runChild} from '../core/run.js'
 import type {Watchdog} from '../core/sources/index.js'
-import {parseLadder, parseSignal} from '../core/signals.js'
-import {openSource, type ProcessSource} from '../core/sources/index.js'
+import {parseSignal} from '../core/signals.js'
+import {openSource, type SourceName} from '../core/sources/index.js'
 import {endTree} from '../core/tree-end.js'
 import {formatBytes, parseDuration, parseTimeLimit} from '../core/units.js'
 import {escapeControl} from '../output/escape.js'
 import {render} from '../output/render.js'
 
 import type {Context} from './context.js'
+import {sourceFlags} from './flags.js'
 import {type CommandSpec, flag, type Parsed} from './spec.js'
 
 export const spec: CommandSpec = {
@@ -67,6 +67,7 @@ A one-line summary goes to stderr; --report writes the whole record instead (or 
     }),
     'report-file': flag.option({description: 'write the record to this file (format: --report, default json)'}),
     signal: flag.option({char: 's', default: 'TERM', description: 'signal to send on timeout'}),
+    source: sourceFlags.source,
     timeout: flag.option({char: 't', description: 'time limit (10s, 5m); 0 or none: no limit, as timeout(1) (proc wait --timeout 0 looks once instead)'}),
   },
   strict: false,
@@ -97,7 +98,7 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
   const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
   // The run's probes and leak detection where the source has them (procfs); elsewhere leaks by
   // parent links, and the exit.
-  const source = openSource({note: (line) => writeErr(`proc spawn: ${line}\n`)})
+  const source = openSource({note: (line) => writeErr(`proc spawn: ${line}\n`), source: flags.source as SourceName | undefined})
   const run = source.run
   const tracker =
     flags.leaks === 'ignore' ? undefined : run ? new LeakTracker(run, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : new ParentLinkLeaks(source)
@@ -158,54 +159,8 @@ async function report(record: RunRecord, flags: {quiet: boolean; report?: string
     writeErr(`proc spawn: cannot write the report to ${flags['report-file']}: ${(error as Error).message}\n`)
   }
 }
-type LeakMode = 'fail' | 'ignore' | 'kill' | 'report'
-
 /** Exit status under --leaks fail when the child succeeded but left processes behind. */
 export const LEAKED = 3
-
-/**
- * Find the leaks; with --leaks kill, end them (TERM, 2 s, KILL, identity-checked and converging
- * over their trees, then cgroup.kill for anything left in the group). TERM or INT to proc ends
- * the phase at once: what was found so far is reported, and the record says it was cut short.
- */
-async function settleLeaks(
-  record: RunRecord,
-  tracker: LeakFinder,
-  mode: LeakMode,
-  graceMs: number,
-  source: ProcessSource,
-): Promise<void> {
-  let stop = false
-  const cut = () => {
-    stop = true
-    record.leaksCutShort = true
-  }
-
-  const held = FORWARDED.filter((s) => s !== 'SIGINT' && s !== 'SIGTERM')
-  const hold = () => {}
-  for (const s of held) process.on(s, hold)
-  process.on('SIGINT', cut)
-  process.on('SIGTERM', cut)
-  try {
-    record.leakMethods = tracker.methods()
-    const found = await tracker.find(graceMs, undefined, () => stop)
-    record.leaks = found
-    if (mode !== 'kill' || found.length === 0 || stop) return
-    const leaks: Array<KillRecord & Leak> = found.map((l) => ({...l, checkedBy: checkedBy(l), found: 'target', signal: null, status: null, step: null}))
-    record.leaks = leaks
-    const guarded = protectedPids(await source.list({fields: new Set(['pid', 'ppid', 'startTicks'])}), process.pid)
-    await killWithConvergence(leaks, {grow: 'tree', guarded, ladder: parseLadder('TERM,2s,KILL')}, source)
-    // What the kill found below the leaks while it ran (pm2 runs ps when it gets TERM) is part of
-    // the kill, with its own status: never a leak, which only detection finds.
-    record.leaks = leaks.filter((l) => l.found !== 'during')
-    record.bornDuringKill = leaks.filter((l) => l.found === 'during')
-    if (tracker.cgroup?.canKill && tracker.cgroup.members().length > 0) tracker.cgroup.kill()
-  } finally {
-    for (const s of held) process.off(s, hold)
-    process.off('SIGINT', cut)
-    process.off('SIGTERM', cut)
-  }
-}
 
 /** A word as a POSIX shell would need it written: bare when safe, else in single quotes. */
 export function shellQuote(word: string): string {

@@ -4,6 +4,7 @@ import type {ProcessInfo} from './process-info.js'
 import type {LadderStep, Signal} from './signals.js'
 import type {ProcessSource, Probe} from './sources/source.js'
 import {ProcessTree} from './tree.js'
+import {untilInterrupted} from './interrupt.js'
 import {type Clock, type Identity, liveness, pollUntil, realClock} from './wait.js'
 
 export type KillStatus = 'denied' | 'dry-run' | 'foreign' | 'gone' | 'killed' | 'protected' | 'reused' | 'signalled' | 'survived'
@@ -327,19 +328,12 @@ export function describeFailures(records: readonly KillRecord[]): string | undef
  * members are released and the report says what still runs).
  */
 export async function killWithConvergence(records: KillRecord[], options: KillOptions & {cgroup?: boolean}, source: ProcessSource): Promise<void> {
-  let stop = false
-  const onSignal = () => {
-    stop = true
-  }
-
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
   const listFields = new Set(['pid', 'ppid', 'pgid', 'startTicks', 'state', 'name'] as const)
   const live = source.live
-  try {
-    await runKill(records, options, {
+  await untilInterrupted((interrupt) =>
+    runKill(records, options, {
       ...systemKillDeps(source),
-      aborted: () => stop,
+      aborted: () => interrupt.stopped,
       contain: () =>
         openContainment(
           {
@@ -352,9 +346,6 @@ export async function killWithConvergence(records: KillRecord[], options: KillOp
           options.cgroup ?? true,
         ),
       list: live ? () => live.listSync(listFields) : undefined,
-    })
-  } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-  }
+    }),
+  )
 }

@@ -16,6 +16,9 @@ import {type Clock, pollUntil, realClock} from './wait.js'
 // at every sample), the state where the source has it (a zombie is no leak).
 const TREE_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'ppid', 'name', 'state'])
 
+/** How much earlier than the child's start a leak's start may read (ps's whole seconds, btime's whole seconds). */
+const START_SLACK_MS = 2000
+
 export class ParentLinkLeaks implements LeakFinder, RunTracker {
   readonly cgroup = undefined
   private childPid: number | undefined
@@ -114,9 +117,9 @@ export class ParentLinkLeaks implements LeakFinder, RunTracker {
       if (then && !out.has(r.pid) && isSameTarget(then, r)) out.set(r.pid, {method: 'sampled', record: r})
     }
 
-    // Only what started after the child can be the run's (where the source knows start times:
-    // the ps source to the second).
-    const after = (r: ProcessInfo) => r.startTime == null || this.childStart === null || Date.parse(r.startTime) >= this.childStart - 1000
+    // Only what started after the child can be the run's (where the source knows start times).
+    // ps prints them to the second, from a boot time the kernel gives to the second: up to 2 s early.
+    const after = (r: ProcessInfo) => r.startTime == null || this.childStart === null || Date.parse(r.startTime) >= this.childStart - START_SLACK_MS
     return [...out.values()].filter((f) => after(f.record))
   }
 

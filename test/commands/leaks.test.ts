@@ -153,3 +153,35 @@ describe('proc spawn --leaks', () => {
     seen.push(...left)
   })
 })
+
+describe('proc spawn --leaks without run support (the ps source of macOS and the BSDs, run here)', () => {
+  it('finds a leftover by sampling and names the methods; --leaks kill ends it', async () => {
+    // A leftover with a marker of its own (GNU sleep takes a fraction), its stdio not proc's. The
+    // child lives 2 s, so the sampler (at least once a second) sees its child before it is orphaned.
+    const mark = `300.${process.pid}${Date.now() % 1000}`
+    const script = `sleep ${mark} >/dev/null 2>&1 & sleep 2`
+    const reported = await runCli(['spawn', '--source', 'ps', '--report', 'json', '--', 'sh', '-c', script])
+    assert.equal(reported.code, 0, reported.stderr)
+    const report = JSON.parse(reported.stderr)
+    assert.deepEqual(report.leakMethods, ['parent', 'sampled'])
+    assert.equal(report.leaks.length, 1, reported.stderr)
+    const [leak] = report.leaks
+    assert.equal(leak.command, `sleep ${mark}`)
+    assert.equal(leak.foundBy, 'sampled', 'orphaned, so no longer below the child by its parent link')
+    assert.ok(isAlive(leak.pid))
+    process.kill(leak.pid, 'SIGKILL')
+
+    const killed = await runCli(['spawn', '--source', 'ps', '--leaks', 'kill', '--report', 'json', '--', 'sh', '-c', script])
+    assert.equal(killed.code, 0, killed.stderr)
+    const after = JSON.parse(killed.stderr)
+    assert.equal(after.leaks.length, 1, killed.stderr)
+    assert.equal(after.leaks[0].status, 'signalled')
+    assert.ok(!isAlive(after.leaks[0].pid))
+  })
+
+  it('a child that leaves nothing: no leaks, and the summary says no cgroup was used', async () => {
+    const r = await runCli(['spawn', '--source', 'ps', '--', 'sh', '-c', 'exit 0'])
+    assert.equal(r.code, 0)
+    assert.match(r.stderr, /no leaks \(no cgroup\)/)
+  })
+})

@@ -3,11 +3,12 @@
 
 import {strict as assert} from 'node:assert'
 import {execFile, execFileSync, spawn} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {constants} from 'node:os'
+import {constants, tmpdir} from 'node:os'
 
 import {BIN, ROOT, runCli} from '../helpers/cli.js'
+import {canUnshare, inPidNamespace} from '../helpers/namespace.js'
 import {isAlive, startProcess} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -18,7 +19,8 @@ interface PtyRun {
   marks: number[]
 }
 
-type Step = [number, string | null, string | null, number | null]
+/** Wait ms (or, with text, until the screen shows it), run a shell command, resize, signal, type keys. */
+type Step = [number, string | null, string | null, number | null, (string | null)?, (string | null)?]
 
 function inPty(args: string[], steps: Step[], size = {cols: 80, rows: 24}): Promise<PtyRun> {
   const spec = {argv: [process.execPath, BIN, ...args], cols: size.cols, rows: size.rows, steps, timeout: 20}
@@ -108,6 +110,69 @@ describe('proc top', function () {
     assert.ok(frames(r.output).flat().some((l) => new RegExp(`${target.pid}: 1 signalled`).test(l)), 'the status line reports it')
   })
 
+  it('k signals the process selected when k was pressed, though the rows re-sort before Enter', async () => {
+    const mark = `topresort${process.pid}`
+    // Two idle processes; one starts spinning on USR1 (and so moves to the top of a %CPU sort).
+    const script = "process.on('SIGUSR1', () => { for (;;) {} }); setInterval(() => {}, 1000)"
+    const [first, second] = [startProcess(process.execPath, ['-e', script, mark]), startProcess(process.execPath, ['-e', script, mark])].sort((x, y) => x.pid! - y.pid!)
+    await sleep(300)
+    const r = await inPty(
+      ['top', '-d', '0.5', '--match', mark],
+      [
+        // Both idle: the first by pid is on top, selected. k, then the other spins.
+        [0, 'k', null, null, `${second.pid} `, null],
+        [0, null, null, null, `signal ${first.pid} `, `kill -s USR1 ${second.pid}`],
+        [1500, '\r', null, null, null, null],
+        [0, 'q', null, null, `${first.pid}: 1 signalled`, null],
+      ],
+      {cols: 120, rows: 24},
+    )
+    const between = frames(r.output.slice(r.marks[1], r.marks[2]))
+    const order = (frame: string[]) => frame.filter((l) => /^\s*\d+ /.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]))
+    assert.ok(between.some((f) => order(f)[0] === second.pid), 'the spinner moved to the top while the prompt was open')
+    for (let i = 0; i < 200 && isAlive(first.pid!); i++) await sleep(10)
+    assert.ok(!isAlive(first.pid!), 'the process picked ended')
+    assert.ok(isAlive(second.pid!), 'the one that moved under the cursor did not')
+    second.kill('SIGKILL')
+    assert.equal(r.code, 0)
+  })
+
+  it('k on a process whose pid was recycled before Enter sends nothing, and says so (pid namespace)', async function () {
+    if (!canUnshare()) this.skip()
+    const spec = (a: string) =>
+      JSON.stringify({
+        argv: [process.execPath, BIN, 'top', '-d', '0.5', '--pid', a],
+        cols: 120,
+        rows: 24,
+        steps: [
+          [0, 'k', null, null, `${a} `, null],
+          // The prompt names it: now it ends and another process takes its pid.
+          [0, null, null, null, `signal ${a} `, `kill -s KILL ${a}; while [ -e /proc/${a}/stat ] && ! grep -q ') Z' /proc/${a}/stat; do sleep 0.01; done; sleep 0.1; echo $((${a} - 1)) > /proc/sys/kernel/ns_last_pid; sleep 1002 >/dev/null 2>&1 & echo $! > recycled`],
+          [0, '\r', null, null, null, null],
+          [0, 'q', null, null, `${a}: 1 reused`, null],
+        ],
+        timeout: 20,
+      })
+    const dir = mkdtempSync(path.join(tmpdir(), 'proc-top-'))
+    writeFileSync(path.join(dir, 'spec'), spec('PIDA'))
+    const node = JSON.stringify(process.execPath)
+    const r = await inPidNamespace(`
+      cd ${JSON.stringify(dir)}
+      sleep 1001 & A=$!
+      sleep 0.2
+      PTY_SPEC=$(sed "s/PIDA/$A/g" spec) python3 ${JSON.stringify(path.join(ROOT, 'test/helpers/pty-driver.py'))} > out.json
+      B=$(cat recycled 2>/dev/null)
+      echo "A=$A B=$B"
+      kill -0 "$B" 2>/dev/null && echo alive
+      ${node} -e 'const o = JSON.parse(require("fs").readFileSync("out.json", "utf8")); console.log("code=" + o.code); console.log(o.output.includes(process.argv[1] + ": 1 reused") ? "reported" : "not reported")' $A
+    `)
+    rmSync(dir, {force: true, recursive: true})
+    if (!/A=(\d+) B=\1\b/.test(r.stdout)) this.skip()
+    assert.match(r.stdout, /alive/, r.stdout + r.stderr)
+    assert.match(r.stdout, /reported/)
+    assert.match(r.stdout, /code=0/)
+  })
+
   it('T ends the selected tree', async () => {
     const mark = `toptree${process.pid}`
     const root = startProcess('sh', ['-c', `sleep 300 & sleep 300 & wait; : ${mark}`])
@@ -127,6 +192,14 @@ describe('proc top', function () {
     assert.match(frame[1], /%CPU over the interval/)
     assert.match(frame[3], /^\s*PID\s+PPID USER/)
     assert.ok(r.output.endsWith('\u001B[?1049l'))
+  })
+
+  it('--watch on a terminal quits on q, leaving the screen and raw mode', async () => {
+    for (const command of ['list', 'tree']) {
+      const r = await inPty([command, '--watch', '300ms'], [[0, 'q', null, null, 'Every 300ms', null]])
+      assert.equal(r.code, 0, `${command}: ${r.output.slice(-300)}`)
+      assert.ok(r.output.endsWith('\u001B[?1049l'), `${command}: ${JSON.stringify(r.output.slice(-60))}`)
+    }
   })
 
   it('-b -n 2 writes two frames; --format ndjson one record a line with its frame', async () => {

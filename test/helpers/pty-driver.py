@@ -1,7 +1,9 @@
 # Run a command in a real pseudo-terminal of a given size, feed it keys on a schedule, and print
 # what it wrote and how it ended, as JSON: the terminal tests' driver (proc top, --watch).
-#   PTY_SPEC='{"argv": [...], "rows": 24, "cols": 80, "steps": [[ms, "keys" | null, "RxC" | null, signal | null], ...], "timeout": 20}' python3 pty-driver.py
-# Each step waits ms (reading what comes), then resizes, sends a signal, and types its keys.
+#   PTY_SPEC='{"argv": [...], "rows": 24, "cols": 80, "steps": [[ms, "keys" | null, "RxC" | null, signal | null, "text" | null, "command" | null], ...], "timeout": 20}' python3 pty-driver.py
+# Each step waits ms (reading what comes), or, with "text", until the screen has shown that text
+# since the step before (at most the timeout); then runs a shell command, resizes, sends a signal,
+# and types its keys.
 import fcntl, json, os, pty, select, signal, struct, sys, termios, time
 
 # The spec comes in the environment, not argv: a test's marker must not show in this process's command line.
@@ -38,10 +40,25 @@ def pump(seconds):
                 status = st
     return True
 
+import subprocess
+
+def plain(data):
+    import re
+    return re.sub(r'\x1b\[[0-9;?]*[A-Za-z]', '', data.decode('utf-8', 'replace'))
+
 for step in spec['steps']:
     ms, keys = step[0], step[1]
-    pump(ms / 1000)
+    if len(step) > 4 and step[4]:
+        since = len(out)
+        deadline = time.time() + spec.get('timeout', 20)
+        while step[4] not in plain(out[since:]) and time.time() < deadline:
+            if not pump(0.05):
+                break
+    else:
+        pump(ms / 1000)
     marks.append(len(out.decode('utf-8', 'replace')))
+    if len(step) > 5 and step[5]:
+        subprocess.run(['sh', '-c', step[5]], check=False)
     if len(step) > 2 and step[2]:
         rows, cols = map(int, step[2].split('x'))
         resize(rows, cols)

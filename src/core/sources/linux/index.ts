@@ -17,24 +17,39 @@ const MS_PER_TICK = 1000 / CLOCK_TICKS
 
 const DETAIL_FIELDS: ReadonlySet<Field> = new Set<Field>(['pid', 'startTicks', 'state', 'name', 'command', 'startTime'])
 
-/** Fields that need /proc/PID/cmdline, /proc/PID/status or /proc/PID/exe; everything else comes from stat. */
-const CMDLINE_FIELDS: ReadonlySet<Field> = new Set<Field>(['argv', 'command'])
-// rssBytes: stat's rss field is an approximate per-CPU counter; status's VmRSS is the exact sum, as ps prints it.
-const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(['gid', 'uid', 'user', 'rssBytes', 'memPercent'])
-/** Extra fields of stat, and of status (stat, ps's STAT, needs status's VmLck). */
-const STAT_EXTRA: ReadonlySet<Field> = new Set<Field>(['priority', 'processor', 'minorFaults', 'majorFaults', 'stat'])
+/**
+ * Which file each field needs beyond stat (which every read takes): the one table of this source.
+ * Asking for a column reads exactly the files its fields are listed under here; a field under
+ * two (stat: the state letter and its flags) needs both. exe, ports and the start time are
+ * handled where they are read.
+ */
+const READERS = {
+  /** /proc/PID/cmdline. */
+  cmdline: ['argv', 'command'],
+  /** /proc/PID/status: ids and VmRSS (stat's rss is an approximate per-CPU counter; status's VmRSS is the exact sum, as ps prints it). */
+  status: ['gid', 'uid', 'user', 'rssBytes', 'memPercent'],
+  /** More of status: real and saved ids, groups, context switches, and VmLck for ps's STAT. */
+  statusExtra: ['ruid', 'suid', 'rgid', 'sgid', 'groups', 'ruser', 'voluntaryCtxSwitches', 'involuntaryCtxSwitches', 'stat'],
+  /** More of stat. */
+  statExtra: ['priority', 'processor', 'minorFaults', 'majorFaults', 'stat'],
+  /** A file, link or directory of its own each (kernelThread: stat's flags). */
+  own: [
+    'kernelThread', 'wchan', 'cwd', 'env', 'cgroup', 'unit', 'container', 'readBytes', 'writeBytes', 'fds', 'pssBytes', 'ussBytes', 'swapBytes',
+    'pidNs', 'netNs', 'mntNs', 'utsNs', 'ipcNs', 'userNs', 'cgroupNs',
+  ],
+} as const satisfies Record<string, readonly Field[]>
+
+const CMDLINE_FIELDS: ReadonlySet<Field> = new Set<Field>(READERS.cmdline)
+const STATUS_FIELDS: ReadonlySet<Field> = new Set<Field>(READERS.status)
+const STAT_EXTRA: ReadonlySet<Field> = new Set<Field>(READERS.statExtra)
+const FILE_EXTRA: ReadonlySet<Field> = new Set<Field>(READERS.own)
+const STATUS_EXTRA: ReadonlySet<Field> = new Set<Field>(READERS.statusExtra)
+
 /** What a thread has of its own; everything else in a thread's record is its process's. */
 const THREAD_FIELDS: ReadonlySet<Field> = new Set<Field>([
   'name', 'state', 'cpuTimeMs', 'cpuPercent', 'priority', 'nice', 'processor', 'wchan', 'minorFaults', 'majorFaults', 'voluntaryCtxSwitches',
   'involuntaryCtxSwitches', 'stat',
 ])
-
-/** Extra fields that each need a file (or a link, or a directory) of their own. */
-const FILE_EXTRA: ReadonlySet<Field> = new Set<Field>([
-  'kernelThread', 'wchan', 'cwd', 'env', 'cgroup', 'unit', 'container', 'readBytes', 'writeBytes', 'fds', 'pssBytes', 'ussBytes', 'swapBytes',
-  'pidNs', 'netNs', 'mntNs', 'utsNs', 'ipcNs', 'userNs', 'cgroupNs',
-])
-const STATUS_EXTRA: ReadonlySet<Field> = new Set<Field>(['ruid', 'suid', 'rgid', 'sgid', 'groups', 'ruser', 'voluntaryCtxSwitches', 'involuntaryCtxSwitches', 'stat'])
 
 export interface ProcfsOptions {
   /** Root of the proc file system; a fake tree in tests. */
