@@ -5,9 +5,9 @@ import {spawnColumns} from '../columns/spawn.js'
 import {UsageError} from '../core/errors.js'
 import type {KillRecord} from '../core/kill.js'
 import {type LeakMode, settleLeaks} from '../core/leak-phase.js'
-import {LeakTracker} from '../core/leaks.js'
+import {type LeakFinder, LeakTracker} from '../core/leaks.js'
 import {ParentLinkLeaks} from '../core/leaks-by-parent.js'
-import {EXIT, runProbes, type RunRecord, runChild} from '../core/run.js'
+import {EXIT, runProbes, type RunRecord, runChild, type RunTracker} from '../core/run.js'
 import type {Watchdog} from '../core/sources/index.js'
 import {parseSignal} from '../core/signals.js'
 import {openSource, type SourceName} from '../core/sources/index.js'
@@ -100,7 +100,7 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
   // parent links, and the exit.
   const source = openSource({note: (line) => writeErr(`proc spawn: ${line}\n`), source: flags.source as SourceName | undefined})
   const run = source.run
-  const tracker =
+  const tracker: (LeakFinder & RunTracker) | undefined =
     flags.leaks === 'ignore' ? undefined : run ? new LeakTracker(run, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : new ParentLinkLeaks(source)
   let record: RunRecord
   let dog: Watchdog | undefined
@@ -113,6 +113,7 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
         // Windows has no process groups: the timeout ends the child's tree, walked from the source.
         endTree: process.platform === 'win32' ? (pid, signal) => endTree(source, pid, signal) : undefined,
         foreground: flags.foreground,
+        inForeground: source.inForeground && (() => source.inForeground!(process.pid)),
         interactive: isTerminal(0) || flags.foreground,
         onTimeoutSignal: flags.verbose ? (signal) => writeErr(`proc spawn: timed out: sending signal ${signal.replace(/^SIG/, '')} to command ${shellQuote(command[0])}\n`) : undefined,
         killAfterMs,
@@ -124,6 +125,13 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
       },
       flags['preserve-status'],
     )
+    // Without run support, the whole run's peak memory is what the samples saw (ps gives RSS with every listing).
+    const sampled = tracker?.peakRss?.()
+    if (record.runPeakRssBytes === null && sampled !== undefined) {
+      record.runPeakRssBytes = sampled
+      record.runPeakRssSource = 'sampled'
+    }
+
     if (tracker && record.pid !== null) await settleLeaks(record, tracker, flags.leaks as LeakMode, graceMs, source)
   } finally {
     tracker?.cleanup()

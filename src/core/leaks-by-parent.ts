@@ -27,8 +27,18 @@ export class ParentLinkLeaks implements LeakFinder, RunTracker {
   private readonly seen = new Map<number, ProcessInfo>()
   private sampling = false
   private timer: NodeJS.Timeout | undefined
+  /** The largest sum of RSS over the run's tree a sample saw, where listings carry RSS for free (ps). */
+  private peak: number | undefined
+  private readonly sampleFields: ReadonlySet<Field>
 
-  constructor(private readonly source: ProcessSource) {}
+  constructor(private readonly source: ProcessSource) {
+    this.sampleFields = source.freeFields?.has('rssBytes') ? new Set<Field>([...TREE_FIELDS, 'rssBytes']) : TREE_FIELDS
+  }
+
+  /** Peak memory of the whole run by sampling (the child and its descendants, summed), when the source gives RSS with every listing. */
+  peakRss(): number | undefined {
+    return this.peak
+  }
 
   methods(): LeakMethod[] {
     return ['parent', 'sampled']
@@ -72,7 +82,19 @@ export class ParentLinkLeaks implements LeakFinder, RunTracker {
 
   private async sample(): Promise<void> {
     if (this.childPid === undefined) return
-    for (const d of treeOf(this.withSeen(await this.source.list({fields: TREE_FIELDS})), this.childPid)) if (d.pid !== this.childPid) this.seen.set(d.pid, d)
+    const listing = await this.source.list({fields: this.sampleFields})
+    const live = new Set(listing.map((r) => r.pid))
+    let rss = 0
+    let measured = false
+    for (const d of treeOf(this.withSeen(listing), this.childPid)) {
+      if (d.pid !== this.childPid) this.seen.set(d.pid, d)
+      if (live.has(d.pid) && d.rssBytes != null && d.state !== 'Z') {
+        rss += d.rssBytes
+        measured = true
+      }
+    }
+
+    if (measured) this.peak = Math.max(this.peak ?? 0, rss)
   }
 
   /** The run's processes still alive, once `graceMs` has let exiting ones finish (two empty looks end it early). */

@@ -20,6 +20,8 @@ export interface LeakFinder {
   readonly cgroup: ProcessGroup | undefined
   methods(): LeakMethod[]
   find(graceMs: number, clock?: Clock, stop?: () => boolean): Promise<Leak[]>
+  /** Peak memory of the whole run, sampled, where the tracker measures it (ParentLinkLeaks on ps). */
+  peakRss?(): number | undefined
   cleanup(): void
 }
 

@@ -54,6 +54,8 @@ export interface RunOptions {
    * timeout, --kill-after or a forwarded TERM ends its whole tree through this (tree-end.ts).
    */
   endTree?(pid: number, signal: number): Promise<unknown>
+  /** Without probes: whether proc's group is its terminal's foreground group now (a terminal's signal reached the child too). */
+  inForeground?(): boolean | undefined
   /** Told each signal the timeout sends (--signal, then KILL after --kill-after), as it is sent. */
   onTimeoutSignal?(signal: string): void
   probes?: RunProbes
@@ -317,7 +319,7 @@ export async function runChild(options: RunOptions, preserveStatus = false): Pro
     if (options.interactive && FROM_TERMINAL.has(signal)) {
       // The terminal sent it to the whole foreground group, the child included: do not double it.
       const self = probes?.self()
-      if (self && self.tpgid === self.pgid) return
+      if (self ? self.tpgid === self.pgid : options.inForeground?.()) return
     }
 
     signalChild(signal)

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {BIN, binForOthers, runCli} from '../helpers/cli.js'
-import {isAlive, startProcess, startSleeper} from '../helpers/processes.js'
+import {isAlive, startProcess, startSleeper, procfsOnly} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -139,7 +139,8 @@ describe('proc kill', () => {
     assert.equal(child.signalCode, 'SIGKILL')
   })
 
-  it('refuses a record whose startTicks do not match, and the process lives', async () => {
+  it('refuses a record whose startTicks do not match, and the process lives', async function () {
+    procfsOnly(this, 'start ticks')
     const child = startSleeper()
     const pid = await settled(child, 'sleep')
     const [record] = JSON.parse(await listJson(pid))
@@ -151,6 +152,7 @@ describe('proc kill', () => {
   })
 
   it('never hits a real recycled pid (forced with ns_last_pid)', async function () {
+    procfsOnly(this, "start ticks; the ps source's own identity test is in test/core/ps-source.test.ts")
     const nsLastPid = '/proc/sys/kernel/ns_last_pid'
     try {
       writeFileSync(nsLastPid, readFileSync(nsLastPid, 'utf8'))

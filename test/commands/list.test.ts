@@ -7,7 +7,7 @@ import path from 'node:path'
 import {parseCsv} from '../../src/input/csv.js'
 import {FIXTURE_PASSWD, FIXTURE_PROCFS, runCli} from '../helpers/cli.js'
 import {canUnshare} from '../helpers/namespace.js'
-import {startProcess, startSleeper} from '../helpers/processes.js'
+import {startProcess, startSleeper, procfsOnly} from '../helpers/processes.js'
 
 const fixtureEnv = {PROC_PASSWD: FIXTURE_PASSWD, PROC_PROCFS: FIXTURE_PROCFS}
 
@@ -115,7 +115,8 @@ describe('proc list', () => {
   })
 
   describe('on the live system', () => {
-    it('agrees with ps for processes the test started', async () => {
+    it('agrees with ps for processes the test started', async function () {
+      procfsOnly(this, 'start ticks')
       const sleepers = [startSleeper(), startSleeper(), startProcess('sh', ['-c', 'sleep 300; :'])]
       // Let each exec finish so the names are final.
       await new Promise((r) => setTimeout(r, 200))
@@ -157,6 +158,7 @@ describe('proc list', () => {
     })
 
     it('extra columns (STAT, %MEM, priority, real and saved ids, groups, faults, context switches) agree with ps and /proc', async function () {
+      procfsOnly(this, 'fields from /proc/PID/status and stat')
       this.timeout(30_000)
       const niced = startProcess('nice', ['-n', '5', 'sleep', '300'])
       // startProcess makes each child the leader of a session of its own (setsid), as ps shows with s.
@@ -229,6 +231,7 @@ describe('proc list', () => {
     })
 
     it('file-based extra columns agree with /proc for a process the test started', async function () {
+      procfsOnly(this, 'files under /proc/PID')
       this.timeout(30_000)
       const dir = mkdtempSync(path.join(tmpdir(), 'proc-cwd-'))
       const marker = `m${process.pid}x${Date.now()}`
@@ -293,6 +296,7 @@ describe('proc list', () => {
     })
 
     it('--no-kernel and kernelThread tell kernel threads apart', async function () {
+      procfsOnly(this, "kernel threads are stat's flags")
       // kthreadd is pid 2 where the suite runs in the host's pid namespace.
       if (!/kthreadd/.test(readFileSync('/proc/2/stat', 'utf8').split(' ')[1] ?? '')) this.skip()
       const {stdout} = await runCli(['list', '--pid', '2', '-c', 'pid,kernelThread', '--json'])
@@ -302,6 +306,7 @@ describe('proc list', () => {
     })
 
     it('--ns selects the processes in the same namespaces, and --nslist picks which', async function () {
+      procfsOnly(this, 'namespaces')
       if (!canUnshare()) this.skip()
       const outside = startSleeper()
       // A sleep in a pid namespace of its own (its parent, unshare, stays in ours).
@@ -331,7 +336,8 @@ describe('proc list', () => {
       assert.equal(JSON.parse(self.stdout).length, 1)
     })
 
-    it('samples CPU over an interval with --sample', async () => {
+    it('samples CPU over an interval with --sample', async function () {
+      procfsOnly(this, "procps's ps gives CPU time in whole seconds")
       const burner = startProcess(process.execPath, ['-e', 'for(;;){}'])
       await new Promise((r) => setTimeout(r, 300))
       const {stdout} = await runCli(['list', '--pid', String(burner.pid), '--sample', '300ms', '-c', 'pid,cpu', '--json'])

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {BIN, runCli} from '../helpers/cli.js'
-import {isAlive} from '../helpers/processes.js'
+import {isAlive, procfsOnly} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -182,7 +182,8 @@ print(os.waitstatus_to_exitcode(status))
       } catch {}
     })
 
-    it('when proc is killed with SIGKILL, its watchdog ends the child', async () => {
+    it('when proc is killed with SIGKILL, its watchdog ends the child', async function () {
+      procfsOnly(this, 'the watchdog')
       const log = path.join(dir, 'orphan.log')
       const run = startSpawn(['--', 'sh', '-c', `echo $$ >> ${log}; while :; do sleep 0.05; done`])
       const [pid] = await lines(log, 1)
@@ -193,7 +194,8 @@ print(os.waitstatus_to_exitcode(status))
   })
 
   describe('the report', () => {
-    it('has real numbers: ~100 MB peak RSS and ~300 ms of CPU', async () => {
+    it('has real numbers: ~100 MB peak RSS and ~300 ms of CPU', async function () {
+      procfsOnly(this, "the child's VmHWM and reaped CPU time")
       // 300 ms of CPU time, not of wall time: on a busy machine a wall-clock loop gets less CPU.
       const burn = 'const b = Buffer.alloc(100 * 1024 * 1024, 1); const t = process.cpuUsage().user; while (process.cpuUsage().user - t < 300000) {} if (b[5] !== 1) process.exit(9)'
       const r = await runCli(['spawn', '--report', 'json', '--', process.execPath, '-e', burn])
@@ -287,7 +289,8 @@ describe('proc spawn: exact in every environment', function () {
     assert.equal(left, '', 'nothing the child started is left')
   })
 
-  it('TERM during the leak phase ends it at once, says so, and removes the cgroup; so does SIGKILL', async () => {
+  it('TERM during the leak phase ends it at once, says so, and removes the cgroup; so does SIGKILL', async function () {
+    procfsOnly(this, 'cgroups and the watchdog')
     const mount = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) => spawnSync('test', ['-f', `${m}/cgroup.controllers`]).status === 0)
     const groups = () => (mount ? spawnSync('sh', ['-c', `find ${mount} -maxdepth 3 -name 'proc-spawn-*'`], {encoding: 'utf8'}).stdout.trim() : '')
     const leak = `30.${process.pid}`

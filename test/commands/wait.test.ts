@@ -2,7 +2,7 @@ import {strict as assert} from 'node:assert'
 import {type ChildProcess} from 'node:child_process'
 
 import {runCli, startCli} from '../helpers/cli.js'
-import {startProcess, startSleeper} from '../helpers/processes.js'
+import {startProcess, startSleeper, procfsOnly} from '../helpers/processes.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -62,7 +62,8 @@ describe('proc wait', () => {
     assert.deepEqual(JSON.parse(stdout).map((r: {pid: number; status: string}) => [r.pid, r.status]), [[a.pid, 'alive']])
   })
 
-  it('is done at once for a process already gone, a zombie (with its exit code) and a reused pid', async () => {
+  it('is done at once for a process already gone, a zombie (with its exit code) and a reused pid', async function () {
+    procfsOnly(this, "a zombie's exit code and start ticks")
     const {zombie} = await zombieOf(7)
     await sleep(300)
     const s = startSleeper()

@@ -48,3 +48,16 @@ export async function killStarted(): Promise<void> {
     }),
   )
 }
+
+/**
+ * The suite runs a second time with PROC_SOURCE=ps (npm run test:ps): a test of what only the
+ * procfs source can do (start ticks, zombie exit codes, cgroups, the watchdog, files under
+ * /proc/PID) skips there, saying why.
+ */
+export function procfsOnly(test: Mocha.Context, why: string): void {
+  const forced = process.env.PROC_SOURCE
+  if (forced && forced !== 'procfs') {
+    if (test.currentTest === undefined && test.test) test.test.title += ` (procfs only: ${why})`
+    test.skip()
+  }
+}

@@ -21,12 +21,21 @@ export interface SourceOptions {
 /** The platforms whose ps takes the BSD keywords the ps source asks for. */
 const PS_PLATFORMS: ReadonlySet<string> = new Set(['darwin', 'freebsd', 'openbsd', 'netbsd'])
 
+const SOURCES: ReadonlySet<string> = new Set<SourceName>(['cim', 'procfs', 'ps', 'ps-list'])
+
+/** PROC_SOURCE: the default source for a whole run (the suite runs a second time with ps). */
+function forcedSource(): SourceName | undefined {
+  const forced = process.env.PROC_SOURCE
+  if (forced === undefined || forced === '') return undefined
+  if (!SOURCES.has(forced)) throw new UsageError(`PROC_SOURCE: unknown source '${forced}' (procfs, ps, ps-list or cim)`)
+  return forced as SourceName
+}
+
 /** procfs on Linux, ps on macOS and the BSDs, CIM on Windows, ps-list elsewhere; --source picks one. */
 export function openSource(options: SourceOptions = {}): ProcessSource {
   const root = options.procfsRoot ?? process.env.PROC_PROCFS
-  const name =
-    options.source ??
-    (process.platform === 'linux' || root ? 'procfs' : PS_PLATFORMS.has(process.platform) ? 'ps' : process.platform === 'win32' ? 'cim' : 'ps-list')
+  // A procfs root (a fake tree) is procfs's, whatever PROC_SOURCE says.
+  const name = options.source ?? (root ? 'procfs' : undefined) ?? forcedSource() ?? (process.platform === 'linux' ? 'procfs' : PS_PLATFORMS.has(process.platform) ? 'ps' : process.platform === 'win32' ? 'cim' : 'ps-list')
   if (name === 'ps-list') return new PsListSource()
   if (name === 'cim') {
     if (process.platform !== 'win32') throw new UsageError('the cim source needs Windows (PowerShell\'s Get-CimInstance)')

@@ -100,6 +100,11 @@ export interface ProcessSource {
   readonly id: SourceName
   /** The fields its records can carry: a selector, column or --where field outside them is a usage error. */
   readonly fields: ReadonlySet<Field>
+  /**
+   * The fields a listing gives whatever it is asked for, at no extra cost (ps prints every keyword
+   * in one call; the Windows source's fastlist pid, ppid and name): a sampler may take them along.
+   */
+  readonly freeFields?: ReadonlySet<Field>
   /** A synchronous listing, for converging kills (procfs). */
   readonly live?: LiveTable
   /** spawn's probes and leak detection (procfs). */
@@ -123,6 +128,8 @@ export interface ProcessSource {
    * hidden process (hidepid, another user's) be told from a gone one. False for a fake tree.
    */
   exists(pid: number): boolean
+  /** Whether pid's process group is its terminal's foreground group (where the source can tell without run support: ps). */
+  inForeground?(pid: number): boolean | undefined
   /** Whether some process holds a lock on this file (device and inode, as stat(2) gives them; procfs only). */
   isLocked?(dev: number, ino: number): boolean
   /** The pipes a process's stdin and stdout are (`pipe:[N]`), to tell the members of one pipeline (procfs only). */

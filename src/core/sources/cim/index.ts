@@ -49,6 +49,8 @@ export class CimSource implements ProcessSource {
     this.fastlist = fastlist
   }
 
+  readonly freeFields = FASTLIST_FIELDS
+
   get live(): LiveTable | undefined {
     return this.fastlist.live
   }

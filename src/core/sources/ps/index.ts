@@ -21,6 +21,11 @@ const MAX_BUFFER = 256 * 1024 * 1024
 export class PsSource implements ProcessSource, LiveTable {
   readonly id = 'ps'
   readonly fields: ReadonlySet<Field>
+  /** One ps call prints every keyword: all its fields come with any listing. */
+  get freeFields(): ReadonlySet<Field> {
+    return this.fields
+  }
+
   /** A listing taken at once: a converging tree kill walks it between signals (SIGSTOP holds, no cgroups). */
   readonly live: LiveTable = this
   private readonly session: string | undefined
@@ -35,6 +40,21 @@ export class PsSource implements ProcessSource, LiveTable {
       'pid', 'ppid', 'pgid', ...(this.session ? (['sid'] as const) : []), 'uid', 'ruid', 'gid', 'rgid', 'user', 'ruser', 'stat', 'state', 'nice', 'priority', 'tty',
       'rssBytes', 'vszBytes', 'cpuPercent', 'memPercent', 'cpuTimeMs', 'elapsedMs', 'startTime', 'wchan', 'command', 'name', 'host',
     ])
+  }
+
+  /**
+   * Whether `pid`'s process group is its terminal's foreground group (ps's pgid and tpgid): a
+   * signal the terminal sent (Ctrl-C) has then reached the whole group already. Undefined when
+   * ps cannot tell.
+   */
+  inForeground(pid: number): boolean | undefined {
+    try {
+      const out = builtin('node:child_process').execFileSync(this.ps, ['-o', 'pgid=,tpgid=', '-p', String(pid)], {encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'ignore']})
+      const [pgid, tpgid] = out.trim().split(/\s+/).map(Number)
+      return Number.isInteger(pgid) && Number.isInteger(tpgid) && tpgid > 0 ? pgid === tpgid : undefined
+    } catch {
+      return undefined
+    }
   }
 
   private args(pids?: number[]): string[] {
