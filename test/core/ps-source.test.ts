@@ -96,6 +96,57 @@ describe('the ps source: every command on it (procps-ng here)', function () {
     assert.equal(withRss.rssBytes, rss)
   })
 
+  it('differential: every field both sources give agrees with procfs, for processes of every kind', async () => {
+    const mark = `psdiff${process.pid}`
+    const weird = `sp ace\ttab\nnew line ü ${mark}`
+    const kinds: Record<string, ReturnType<typeof startProcess>> = {
+      sleeper: startProcess('sleep', ['401']),
+      // sleep never reaps: its child stays a zombie.
+      zombieParent: startProcess('sh', ['-c', 'sleep 0 & exec sleep 402']),
+      stopped: startProcess('sleep', ['403']),
+      threaded: startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)', mark]),
+      niced: startProcess('nice', ['-n', '5', 'sleep', '404']),
+      terminal: startProcess('script', ['-qfec', 'sleep 405', '/dev/null']),
+      retitled: startProcess(process.execPath, ['-e', `process.title = 'retitled-${process.pid}'; setInterval(() => {}, 1000)`]),
+      argv: startProcess('bash', ['-c', `exec -a "${weird}" sleep 406`]),
+    }
+    process.kill(kinds.stopped.pid!, 'SIGSTOP')
+    await sleep(500)
+    const roots = Object.values(kinds).map((c) => c.pid!)
+    const cols = 'pid,ppid,pgid,sid,uid,gid,user,state,tty,nice,vszBytes,name,command,startTime'
+    const read = async (source: string[]) => {
+      const r = await runCli(['list', ...roots.flatMap((p) => ['--pid', String(p)]), '--json', '-c', cols, ...source])
+      const kids = await runCli(['list', ...roots.flatMap((p) => ['--ppid', String(p)]), '--json', '-c', cols, ...source])
+      return new Map([...JSON.parse(r.stdout), ...JSON.parse(kids.stdout)].map((x: Record<string, unknown>) => [x.pid as number, x]))
+    }
+
+    const [viaPs, viaProc] = [await read(['--source', 'ps']), await read([])]
+    assert.ok(viaProc.size >= 10, `${viaProc.size} processes`)
+    assert.deepEqual([...viaPs.keys()].sort(), [...viaProc.keys()].sort())
+    // What ps shows of a command line: procps prints a tab as ? and a newline as a blank.
+    const shown = (command: string) => command.replaceAll('\t', '?').replaceAll('\n', ' ')
+    const differences: string[] = []
+    for (const [pid, proc] of viaProc) {
+      const ps = viaPs.get(pid)!
+      for (const f of cols.split(',')) {
+        const a = ps[f]
+        const b = f === 'command' && typeof proc[f] === 'string' ? shown(proc[f] as string) : proc[f]
+        // procps prints lstart from btime (whole seconds) plus the start ticks, cut to the second.
+        const same = f === 'startTime' ? Math.abs(Date.parse(a as string) - Date.parse(b as string)) < 2000 : JSON.stringify(a) === JSON.stringify(b)
+        if (!same) differences.push(`${pid} ${proc.name} ${f}: ps ${JSON.stringify(a)}, procfs ${JSON.stringify(b)}`)
+      }
+    }
+
+    assert.deepEqual(differences, [])
+    const states = new Map([...viaPs.values()].map((x) => [x.pid, x.state]))
+    assert.equal(states.get(kinds.stopped.pid), 'T')
+    assert.ok([...viaPs.values()].some((x) => x.state === 'Z' && x.ppid === kinds.zombieParent.pid), 'the zombie')
+    assert.ok([...viaPs.values()].some((x) => /^pts\//.test(String(x.tty))), 'the terminal')
+    assert.equal(viaPs.get(kinds.niced.pid!)!.nice, 5)
+    assert.equal(viaPs.get(kinds.argv.pid!)!.command, shown(`${weird} 406`))
+    process.kill(kinds.stopped.pid!, 'SIGCONT')
+  })
+
   it('takes every selector that has a field: --state, --session, --tty, --user, --ppid, --older-than, --where', async () => {
     const child = startSleeper()
     await sleep(200)

@@ -14,8 +14,17 @@ export function sessionKeyword(platform: NodeJS.Platform = process.platform): st
   return platform === 'linux' ? 'sess' : platform === 'freebsd' || platform === 'openbsd' ? 'sid' : undefined
 }
 
-/** ps with C's locale (dates and numbers as parsed here) and no width limit. */
-const ENV = {...process.env, COLUMNS: '', LANG: 'C', LC_ALL: 'C'}
+/**
+ * ps with C's dates and numbers (as parsed here), UTF-8 text (in the C locale ps prints every
+ * non-ASCII byte of a command line as `?`), and no width limit. macOS names its UTF-8 locale
+ * `UTF-8`; glibc and FreeBSD `C.UTF-8`.
+ */
+export function psEnvironment(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const {LC_ALL: _all, ...rest} = env
+  return {...rest, COLUMNS: '', LANG: 'C', LC_CTYPE: platform === 'darwin' ? 'UTF-8' : 'C.UTF-8', LC_NUMERIC: 'C', LC_TIME: 'C'}
+}
+
+const ENV = psEnvironment()
 const MAX_BUFFER = 256 * 1024 * 1024
 
 export class PsSource implements ProcessSource, LiveTable {
