@@ -4,7 +4,7 @@
 
 import {readFileSync, statSync} from 'node:fs'
 
-import {type ColumnDef, describeColumns, fitColumns, parseColumns, scopeColumns} from '../columns/index.js'
+import {allColumns, type ColumnDef, describeColumns, fitColumns, parseColumns, scopeColumns} from '../columns/index.js'
 import {CheckFailed, INTERNAL_ERROR_EXIT, OUTPUT_ERROR_EXIT, ProcError, UsageError} from '../core/errors.js'
 import type {Selection, Selectors} from '../core/select.js'
 import type {TargetSpec} from '../core/targets.js'
@@ -24,6 +24,9 @@ import type {Action, CommandSpec, Parsed} from './spec.js'
 
 export interface OutputFlags {
   columns?: string
+  /** The source flags, where the command has them: --columns help lists what that source can give. */
+  source?: string
+  procfs?: string
   /** list and tree: --watch's events carry `change`, as diff records do. */
   watch?: string
   delimiter?: string
@@ -224,8 +227,14 @@ export class Context {
   outputPlan(flags: OutputFlags, defaults: {machine: readonly ColumnDef[]; sort: string; table: string}): OutputPlan | undefined {
     if (flags.watch !== undefined) scopeColumns(`${this.id} --watch`)
     if (flags.columns?.trim() === 'help') {
-      // Wrapped to a terminal, between words; one line a column for a pipe (grep).
-      this.write(describeColumns(undefined, isTerminal(1) ? terminalColumns() : undefined) + '\n')
+      // What this command prints on this platform's source (a column whose fields the source
+      // cannot give is left out, and counted). Wrapped to a terminal, between words; one line a
+      // column for a pipe (grep).
+      const source = sourceOf(flags)
+      const offered = allColumns().filter((c) => c.needs.every((f) => source.fields.has(f)))
+      const missing = allColumns().length - offered.length
+      const note = missing > 0 ? `\n(${missing} more column(s) need fields the ${source.id} source cannot give)` : ''
+      this.write(describeColumns(offered, isTerminal(1) ? terminalColumns() : undefined) + note + '\n')
       return undefined
     }
 

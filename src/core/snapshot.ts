@@ -1,20 +1,17 @@
 import type {Field, ProcessInfo} from './process-info.js'
 import type {ProcessSource} from './sources/source.js'
 import {sameStart} from './identity.js'
+import {type Clock, realClock} from './wait.js'
 
 export interface SnapshotOptions {
   fields: ReadonlySet<Field>
   /** Measure cpuPercent over this interval (like top) instead of over the lifetime (like ps). */
   sampleMs?: number
-  sleep?: (ms: number) => Promise<void>
+  /** Time for the sample (tests pass one that never waits). */
+  clock?: Clock
   /** One record per thread. */
   threads?: boolean
 }
-
-const defaultSleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms)
-  })
 
 /** One consistent read of the process table, with cpuPercent sampled over an interval when asked. */
 export async function takeSnapshot(source: ProcessSource, options: SnapshotOptions): Promise<ProcessInfo[]> {
@@ -24,10 +21,11 @@ export async function takeSnapshot(source: ProcessSource, options: SnapshotOptio
 
   const fields = new Set<Field>([...options.fields, 'cpuTimeMs', 'startTicks'])
   const first = await source.list({fields: new Set<Field>(['cpuTimeMs', 'startTicks']), threads})
-  const t0 = performance.now()
-  await (options.sleep ?? defaultSleep)(sampleMs)
+  const clock = options.clock ?? realClock
+  const t0 = clock.now()
+  await clock.sleep(sampleMs)
   const second = await source.list({fields, threads})
-  intervalCpu(first, second, performance.now() - t0)
+  intervalCpu(first, second, clock.now() - t0)
   return second
 }
 

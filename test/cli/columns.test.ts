@@ -20,6 +20,14 @@ describe('columns by command', () => {
     assert.ok(diff.includes('change') && !diff.includes('status'))
   })
 
+  it('--columns help lists what the source can give, and counts the rest', async () => {
+    const procfs = ids((await runCli(['list', '--columns', 'help'])).stdout)
+    const ps = await runCli(['list', '--columns', 'help', '--source', 'ps'])
+    assert.ok(procfs.includes('cwd') && procfs.includes('ports'))
+    assert.ok(!ids(ps.stdout).includes('cwd') && !ids(ps.stdout).includes('ports') && ids(ps.stdout).includes('wchan'))
+    assert.match(ps.stdout, /\n\(\d+ more column\(s\) need fields the ps source cannot give\)\n$/)
+  })
+
   it("another command's column is a usage error that names its command", async () => {
     for (const args of [
       ['list', '--columns', 'pid,change'],
