@@ -43,6 +43,8 @@ const fastCjs = await build({
   external: ['ps-list', 'chalk', '@json2csv/plainjs', 'typescript', 'ts-node', 'tsx'],
   format: 'cjs',
   logLevel: 'warning',
+  // fastlist.ts finds its package from __filename here (the launcher passes it), import.meta.url in the chunks.
+  logOverride: {'empty-import-meta': 'silent'},
   metafile: true,
   minifySyntax: true,
   minifyWhitespace: true,

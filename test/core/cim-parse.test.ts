@@ -6,6 +6,7 @@ import {readFileSync} from 'node:fs'
 
 import {CimSource} from '../../src/core/sources/cim/index.js'
 import {parseCim, parseCimDate} from '../../src/core/sources/cim/parse.js'
+import {fastlistPath, parseFastlist} from '../../src/core/sources/ps-list/fastlist.js'
 import {PsListSource, withoutHelper} from '../../src/core/sources/ps-list/index.js'
 import {FIELDS, type Field} from '../../src/core/process-info.js'
 
@@ -86,6 +87,14 @@ describe('the CIM source (Windows PowerShell)', () => {
       withoutHelper(listing, /^fastlist/i, 7).map((x) => x.pid),
       [1, 50, 51, 60],
     )
+  })
+
+  it("finds ps-list's fastlist.exe, and parses its lines", () => {
+    assert.match(fastlistPath() ?? '', /[\\/]ps-list[\\/]vendor[\\/]fastlist-[\d.]+-x64\.exe$/)
+    assert.deepEqual(parseFastlist('32\t0\tnode.exe\r\n48\t40\twith\ttab.exe\r\nnoise\r\n'), [
+      {name: 'node.exe', pid: 32, ppid: 0},
+      {name: 'with\ttab.exe', pid: 48, ppid: 40},
+    ])
   })
 
   it('refuses output that is not PowerShell JSON (an error page, nothing at all)', () => {

@@ -4,11 +4,10 @@
 // name takes ps-list's fastlist instead; so does every listing when PowerShell is missing, fails
 // or is blocked, with a one-line note saying so.
 
-import {execFile} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 
-import {hostName} from '../../builtin.js'
+import {builtin, hostName} from '../../builtin.js'
 import type {Field, Machine, ProcessInfo} from '../../process-info.js'
 import {PsListSource, withoutHelper} from '../ps-list/index.js'
 import type {ListOptions, LiveTable, ProcessSource, Probe} from '../source.js'
@@ -84,7 +83,7 @@ export class CimSource implements ProcessSource {
 
 function runPowerShell(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    builtin('node:child_process').execFile(
       powershellPath(),
       ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', script],
       {encoding: 'utf8', maxBuffer: 256_000_000, timeout: TIMEOUT_MS, windowsHide: true},

@@ -2,12 +2,15 @@
 // `pid<TAB>ppid<TAB>name`. proc runs the same binary synchronously where it needs a listing taken
 // at once (a converging tree kill walks the tree between signals).
 
-import {execFileSync} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 
+import {builtin} from '../../builtin.js'
 import type {PsListDescriptor} from './index.js'
+
+/** This module's file: the fast path's bundle is CommonJS (no import.meta there), the chunks ESM. */
+const here = typeof __filename === 'string' ? __filename : import.meta.url
 
 let found: string | null | undefined
 
@@ -15,7 +18,7 @@ let found: string | null | undefined
 export function fastlistPath(): string | null {
   if (found !== undefined) return found
   try {
-    const vendor = path.join(path.dirname(createRequire(import.meta.url).resolve('ps-list')), 'vendor')
+    const vendor = path.join(path.dirname(createRequire(here).resolve('ps-list')), 'vendor')
     const arch = process.arch === 'ia32' ? 'x86' : 'x64'
     const exe = readdirSync(vendor).find((f) => f.startsWith('fastlist-') && f.endsWith(`-${arch}.exe`))
     found = exe ? path.join(vendor, exe) : null
@@ -43,7 +46,7 @@ export function fastlistSync(): PsListDescriptor[] | undefined {
   const exe = fastlistPath()
   if (!exe) return undefined
   try {
-    return parseFastlist(execFileSync(exe, {encoding: 'utf8', maxBuffer: 64_000_000, stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true}))
+    return parseFastlist(builtin('node:child_process').execFileSync(exe, {encoding: 'utf8', maxBuffer: 64_000_000, stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true}))
   } catch {
     return undefined
   }
