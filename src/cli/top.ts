@@ -3,7 +3,7 @@ import {cpus, freemem, loadavg, totalmem, uptime} from 'node:os'
 import {getColumn, parseColumns} from '../columns/index.js'
 import {UsageError} from '../core/errors.js'
 import {killPicked} from '../core/kill-one.js'
-import type {Field, ProcessInfo} from '../core/process-info.js'
+import {FIELDS, type Field, type ProcessInfo} from '../core/process-info.js'
 import {buildSelection, type Selection} from '../core/select.js'
 import {parseSignal, simpleLadder} from '../core/signals.js'
 import {parseSort, sortRecords, type SortKey} from '../core/sort.js'
@@ -182,11 +182,13 @@ export async function action(ctx: Context, {flags}: Parsed): Promise<void> {
   // columns shown (and the command k's prompt names) only for the rows on the screen.
   const base = new Set<Field>(['pid', 'ppid', 'startTicks', 'bootId', 'name', 'cpuTimeMs', 'elapsedMs', 'state', ...selection.needs])
   if (source.fields.has('kernelThread')) base.add('kernelThread')
-  const shown = new Set<Field>(['command', ...columns.flatMap((c) => c.needs)])
+  // NDJSON without --columns writes whole records, as list does.
+  const wholeRecords = flags.format === 'ndjson' && flags.columns === undefined
+  const shown = new Set<Field>(wholeRecords ? FIELDS : ['command', ...columns.flatMap((c) => c.needs)])
   const sampler = new Sampler(source, base, shown, follow)
   const batch = flags.batch || !isTerminal(1) || !isTerminal(0)
   if (batch) {
-    await batchFrames(ctx, sampler, selection, {columns, delayMs, format: flags.format ?? 'table', iterations, sort, tree: flags.tree})
+    await batchFrames(ctx, sampler, selection, {columns, delayMs, format: flags.format ?? 'table', iterations, project: !wholeRecords, sort, tree: flags.tree})
     return
   }
 
@@ -198,7 +200,7 @@ async function batchFrames(
   ctx: Context,
   sampler: Sampler,
   selection: Selection,
-  o: {columns: ReturnType<typeof parseColumns>; delayMs: number; format: string; iterations?: number; sort: SortKey[]; tree: boolean},
+  o: {columns: ReturnType<typeof parseColumns>; delayMs: number; format: string; iterations?: number; project: boolean; sort: SortKey[]; tree: boolean},
 ): Promise<void> {
   const sortNeeds = o.sort.flatMap((k) => k.column.needs)
   sampler.listShown = true
@@ -213,7 +215,8 @@ async function batchFrames(
       const gone = new Set(frame.gone)
       for (const {record: r} of view) {
         const change = gone.has(r) ? 'ended' : frame.born.has(r) ? 'started' : undefined
-        ctx.write(ndjsonLine({frame: i + 1, ...r, ...(change ? {change} : {})}, {columns: o.columns, project: false}))
+        const fields = o.project ? Object.fromEntries(o.columns.map((c) => [c.id, c.value(r as unknown as Record<string, unknown>)])) : r
+        ctx.write(ndjsonLine({frame: i + 1, ...fields, ...(change ? {change} : {})}, {columns: o.columns, project: false}))
       }
     } else {
       const table = (await renderView(view, o.columns, terminalColumns())).join('\n')

@@ -2,7 +2,7 @@
 // work, the terminal is restored on every way out, and k kills exactly the process picked.
 
 import {strict as assert} from 'node:assert'
-import {execFile, execFileSync, spawn} from 'node:child_process'
+import {execFile, execFileSync, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {constants, tmpdir} from 'node:os'
@@ -222,6 +222,31 @@ describe('proc top', function () {
     // Two CPU hogs may share this 2-core machine with the suite: the loop gets a core's share.
     assert.ok(rows.find((r) => r.pid === busy.pid)!.cpuPercent > 30, JSON.stringify(rows))
     assert.equal(rows.find((r) => r.pid === idle.pid)!.cpuPercent, 0)
+  })
+
+  it('%CPU agrees with top over the same interval: a busy loop and an idle sleeper', async function () {
+    if (spawnSync('top', ['-v']).status !== 0) this.skip()
+    const mark = `topvs${process.pid}`
+    const busy = startProcess(process.execPath, ['-e', 'for (;;) {}', mark])
+    const idle = startProcess('sh', ['-c', `sleep 300; : ${mark}`])
+    await sleep(300)
+    const pids = [busy.pid!, idle.pid!]
+    // Side by side over the same two frames a second apart; top with no user settings (HOME).
+    const home = mkdtempSync(path.join(tmpdir(), 'proc-top-home-'))
+    const [theirs, ours] = await Promise.all([
+      new Promise<string>((resolve) => execFile('top', ['-b', '-d', '1', '-n', '2', '-p', pids.join(',')], {env: {...process.env, HOME: home}}, (_e, out) => resolve(out))),
+      runCli(['top', '-b', '-d', '1', '-n', '2', ...pids.flatMap((p) => ['--pid', String(p)]), '--format', 'ndjson', '-c', 'pid,cpu']),
+    ])
+    rmSync(home, {force: true, recursive: true})
+    const lastFrame = theirs.slice(theirs.lastIndexOf('%CPU'))
+    const topCpu = (pid: number) => Number(new RegExp(`^\\s*${pid}\\s+(?:\\S+\\s+){7}([\\d.]+)`, 'm').exec(lastFrame)![1])
+    const procCpu = (pid: number) => (ours.stdout.trim().split('\n').map((l) => JSON.parse(l)) as Array<{cpuPercent: number; frame: number; pid: number}>).find((r) => r.frame === 2 && r.pid === pid)!.cpuPercent
+    // Two frames a second apart are not the same second to the millisecond, and two CPU hogs
+    // may share the machine: a few points apart, never a different story.
+    assert.ok(Math.abs(topCpu(busy.pid!) - procCpu(busy.pid!)) <= 20, `top ${topCpu(busy.pid!)}, proc ${procCpu(busy.pid!)}`)
+    assert.ok(procCpu(busy.pid!) > 30)
+    assert.equal(topCpu(idle.pid!), 0)
+    assert.equal(procCpu(idle.pid!), 0)
   })
 
   it('t shows the tree: children under their parent, the marks explained; --pid follows one tree', async () => {
