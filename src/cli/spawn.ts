@@ -10,7 +10,6 @@ import {ParentLinkLeaks} from '../core/leaks-by-parent.js'
 import {EXIT, runProbes, type RunRecord, runChild, type RunTracker} from '../core/run.js'
 import type {Watchdog} from '../core/sources/index.js'
 import {parseSignal} from '../core/signals.js'
-import {openSource, type SourceName} from '../core/sources/index.js'
 import {endTree} from '../core/tree-end.js'
 import {formatBytes, parseDuration, parseTimeLimit} from '../core/units.js'
 import {escapeControl} from '../output/escape.js'
@@ -18,6 +17,7 @@ import {render} from '../output/render.js'
 
 import type {Context} from './context.js'
 import {sourceFlags} from './flags.js'
+import {sourceOf} from './selector-flags.js'
 import {type CommandSpec, flag, type Parsed} from './spec.js'
 
 export const spec: CommandSpec = {
@@ -98,7 +98,7 @@ export async function action(_ctx: Context, {argv, flags, rest}: Parsed): Promis
   const graceMs = parseDuration(flags['leak-grace'], '--leak-grace')
   // The run's probes and leak detection where the source has them (procfs); elsewhere leaks by
   // parent links, and the exit.
-  const source = openSource({note: (line) => writeErr(`proc spawn: ${line}\n`), source: flags.source as SourceName | undefined})
+  const source = sourceOf(flags, 'spawn')
   const run = source.run
   const tracker: (LeakFinder & RunTracker) | undefined =
     flags.leaks === 'ignore' ? undefined : run ? new LeakTracker(run, {cgroup: flags.cgroup, cookie: !flags['clear-env']}) : new ParentLinkLeaks(source)

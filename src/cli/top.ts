@@ -5,7 +5,7 @@ import {UsageError} from '../core/errors.js'
 import {killPicked} from '../core/kill-one.js'
 import {FIELDS, type Field, type ProcessInfo} from '../core/process-info.js'
 import {buildSelection, type Selection} from '../core/select.js'
-import {parseSignal, simpleLadder} from '../core/signals.js'
+import {parseLadder, parseSignal, simpleLadder} from '../core/signals.js'
 import {parseSort, sortRecords, type SortKey} from '../core/sort.js'
 import {layoutForest, ProcessTree} from '../core/tree.js'
 import type {ProcessSource} from '../core/sources/index.js'
@@ -30,7 +30,7 @@ const HELP = [
   'q Esc     quit                 Up Down PgUp PgDn Home End  move the selection',
   'P M T N   sort by %CPU, memory, time, pid       < >  sort by the column left/right   r  reverse',
   '/         filter: a --where expression (rssBytes > 100MB) or a --match regex; empty: none',
-  'k         signal the selected process (TERM, or type a signal; the ladder TERM,5s,KILL)',
+  'k         signal the selected process: TERM, or type a signal or a ladder (TERM,5s,KILL)',
   'T         end the selected process and its whole tree (as proc kill --tree --timeout 5s)',
   't         tree view: + marks a process started since the last frame, x one that ended',
   'H         threads: one row a thread, with its TID (k and T act on its process)',
@@ -414,7 +414,9 @@ class LiveView {
     for (const [i, line] of body.entries()) lines.push(this.top + i === index ? `\u001B[1;7m${cut(line).padEnd(width)}\u001B[0m` : cut(line))
     while (lines.length < height - 1) lines.push('')
     lines.length = height - 1
-    lines.push(cut(this.prompt ? `${this.prompt.label}${this.prompt.text}` : this.status))
+    // A prompt longer than the screen keeps its end, where the typing is.
+    const prompt = this.prompt ? `${this.prompt.label}${this.prompt.text}` : undefined
+    lines.push(prompt === undefined ? cut(this.status) : prompt.length > width ? '\u2026' + prompt.slice(prompt.length - width + 1) : prompt)
     this.paint(lines, height)
   }
 
@@ -524,13 +526,14 @@ class LiveView {
     // A thread's row signals its process: the main thread's row (tid = pid) carries its identity.
     const row = this.selected!
     const picked = row.tid === undefined || row.tid === row.pid ? row : (this.rows.find((r) => r.pid === row.pid && r.tid === row.pid) ?? {...row, startTicks: null, startTime: null, name: null, command: null})
-    const what = `${picked.pid} ${escapeControl(picked.name ?? '-')} (${escapeControl((picked.command ?? '').slice(0, 40))})`
+    const what = `${picked.pid} ${escapeControl(picked.name ?? '-')} (${escapeControl((picked.command ?? '').slice(0, 24))})`
     this.prompt = {
       done: async (t) => {
         const word = t.trim() || 'TERM'
         let ladder
         try {
-          ladder = tree ? simpleLadder(parseSignal(word), 5000) : simpleLadder(parseSignal(word))
+          // A signal, or a ladder as kill --ladder takes it (TERM,5s,KILL).
+          ladder = word.includes(',') ? parseLadder(word, 'ladder') : tree ? simpleLadder(parseSignal(word), 5000) : simpleLadder(parseSignal(word))
         } catch (error) {
           this.status = (error as Error).message
           return
@@ -549,7 +552,7 @@ class LiveView {
         this.status = `${tree ? 'tree of ' : ''}${picked.pid}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`
         await this.refresh()
       },
-      label: `${tree ? 'end the tree of' : 'signal'} ${what} with [TERM${tree ? ', KILL after 5s' : ''}]: `,
+      label: `${tree ? 'end the tree of' : 'signal'} ${what} [${tree ? 'TERM, KILL after 5s' : 'TERM'}; or a signal, or a ladder as TERM,5s,KILL]: `,
       text: '',
     }
     void this.draw()

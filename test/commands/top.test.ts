@@ -173,6 +173,25 @@ describe('proc top', function () {
     assert.match(r.stdout, /code=0/)
   })
 
+  it('k takes a ladder: TERM ignored, KILL a second later, and the status says killed', async () => {
+    const mark = `topladder${process.pid}`
+    const target = startProcess('sh', ['-c', `trap '' TERM; while :; do sleep 0.1; done; : ${mark}`])
+    await sleep(200)
+    const r = await inPty(
+      ['top', '-d', '0.5', '--pid', String(target.pid)],
+      [
+        [0, 'k', null, null, `${target.pid} `, null],
+        [0, 'TERM,1s,KILL\r', null, null, `signal ${target.pid} `, null],
+        [0, 'q', null, null, `${target.pid}: 1 killed`, null],
+      ],
+      {cols: 120, rows: 24},
+    )
+    for (let i = 0; i < 200 && isAlive(target.pid!); i++) await sleep(10)
+    assert.ok(!isAlive(target.pid!))
+    assert.ok(frames(r.output).flat().some((l) => l.includes(`${target.pid}: 1 killed`)), 'the status line says KILL ended it')
+    assert.equal(r.code, 0, r.output.slice(-400))
+  })
+
   it('T ends the selected tree', async () => {
     const mark = `toptree${process.pid}`
     const root = startProcess('sh', ['-c', `sleep 300 & sleep 300 & wait; : ${mark}`])
