@@ -41,7 +41,10 @@ export async function watchLoop(
     const title = [`Every ${interval}: ${words}`, `${new Date().toLocaleTimeString()}; %CPU over the interval, 100% = one core`, '']
     const rows = process.stdout.rows || 24
     const width = process.stdout.columns || 80
-    const lines = [...title, ...text.replace(/\n$/, '').split('\n')].slice(0, rows).map((l) => (l.length > width && !l.includes('\u001B') ? l.slice(0, width) : l))
+    const all = [...title, ...text.replace(/\n$/, '').split('\n')]
+    const lines = all.slice(0, rows).map((l) => (l.length > width && !l.includes('\u001B') ? l.slice(0, width) : l))
+    // Cut at the bottom, saying how much: the last line counts what does not fit.
+    if (all.length > rows) lines[rows - 1] = `\u2026 ${all.length - rows + 1} more line(s) below`.slice(0, width)
     write('\u001B[H' + lines.map((l) => `${l}\u001B[K`).join('\n') + '\u001B[J')
   }
 

@@ -213,6 +213,18 @@ describe('proc top', function () {
     assert.ok(r.output.endsWith('\u001B[?1049l'))
   })
 
+  it('--watch cut at the bottom says how many lines it hides', async () => {
+    const mark = `watchcut${process.pid}`
+    for (let i = 0; i < 10; i++) startProcess('sh', ['-c', `sleep 300; : ${mark}`])
+    await sleep(200)
+    const r = await inPty(['list', '--watch', '300ms', '--match', mark], [[0, 'q', null, null, 'more line(s) below', null]], {cols: 80, rows: 10})
+    const frame = frames(r.output).at(-1)!
+    assert.equal(frame.length, 10, frame.join('\n'))
+    // 3 title lines, the header, 10 rows: 14 lines on 10, so the last shows 5 more.
+    assert.equal(frame[9], '\u2026 5 more line(s) below')
+    assert.equal(r.code, 0)
+  })
+
   it('--watch on a terminal quits on q, leaving the screen and raw mode', async () => {
     for (const command of ['list', 'tree']) {
       const r = await inPty([command, '--watch', '300ms'], [[0, 'q', null, null, 'Every 300ms', null]])
