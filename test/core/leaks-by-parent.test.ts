@@ -38,70 +38,52 @@ function fakeClock(): Clock {
 
 const settle = () => new Promise((r) => setImmediate(r))
 
+/**
+ * A run of child 100: the source lists `during` while it runs (one sample), then `after` once it
+ * has exited; the leaks found, as [pid, method], and how many listings the look took.
+ */
+async function run(during: ProcessInfo[], after: ProcessInfo[], graceMs = 200): Promise<{found: Array<[number, string]>; looks: number}> {
+  const fake = fakeSource()
+  const leaks = new ParentLinkLeaks(fake.source)
+  fake.now = during
+  leaks.started(100)
+  await settle()
+  leaks.stopped()
+  fake.now = after
+  const before = fake.lists
+  const found = (await leaks.find(graceMs, fakeClock())).map((l): [number, string] => [l.pid, l.foundBy])
+  return {found, looks: fake.lists - before}
+}
+
 describe('leaks by parent links', () => {
   it('finds a grandchild whose parent (below the child) is gone, through the link seen while it lived', async () => {
-    const fake = fakeSource()
-    const leaks = new ParentLinkLeaks(fake.source)
     // cmd (the child, 100) -> start.exe (101) -> ping (102), as Wine runs `start /b`.
-    fake.now = [rec(1, 0, 'init'), rec(100, process.pid, 'cmd.exe'), rec(101, 100, 'start.exe')]
-    leaks.started(100)
-    await settle()
-    leaks.stopped()
-    fake.now = [rec(1, 0, 'init'), rec(102, 101, 'ping.exe'), rec(200, 1, 'other.exe')]
-    const found = await leaks.find(200, fakeClock())
-    assert.deepEqual(
-      found.map((l) => [l.pid, l.foundBy]),
-      [[102, 'parent']],
-    )
+    const {found} = await run([rec(1, 0, 'init'), rec(100, process.pid, 'cmd.exe'), rec(101, 100, 'start.exe')], [rec(1, 0, 'init'), rec(102, 101, 'ping.exe'), rec(200, 1, 'other.exe')])
+    assert.deepEqual(found, [[102, 'parent']])
   })
 
   it('finds what was seen below the child and has moved (reparented to init), and nothing else', async () => {
-    const fake = fakeSource()
-    const leaks = new ParentLinkLeaks(fake.source)
-    fake.now = [rec(1, 0, 'init'), rec(100, process.pid, 'sh'), rec(101, 100, 'sleep'), rec(300, 1, 'cron')]
-    leaks.started(100)
-    await settle()
-    leaks.stopped()
-    fake.now = [rec(1, 0, 'init'), rec(101, 1, 'sleep'), rec(300, 1, 'cron')]
-    assert.deepEqual(
-      (await leaks.find(200, fakeClock())).map((l) => [l.pid, l.foundBy]),
-      [[101, 'sampled']],
+    const {found} = await run(
+      [rec(1, 0, 'init'), rec(100, process.pid, 'sh'), rec(101, 100, 'sleep'), rec(300, 1, 'cron')],
+      [rec(1, 0, 'init'), rec(101, 1, 'sleep'), rec(300, 1, 'cron')],
     )
+    assert.deepEqual(found, [[101, 'sampled']])
   })
 
   it('a pid seen below the child and now held by another program is not a leak', async () => {
-    const fake = fakeSource()
-    const leaks = new ParentLinkLeaks(fake.source)
-    fake.now = [rec(100, process.pid, 'sh'), rec(101, 100, 'sleep')]
-    leaks.started(100)
-    await settle()
-    leaks.stopped()
-    fake.now = [rec(101, 1, 'nginx')]
-    assert.deepEqual(await leaks.find(200, fakeClock()), [])
+    const {found} = await run([rec(100, process.pid, 'sh'), rec(101, 100, 'sleep')], [rec(101, 1, 'nginx')])
+    assert.deepEqual(found, [])
   })
 
   it('a process that started before the child is never its leak (where start times are known)', async () => {
-    const fake = fakeSource()
-    const leaks = new ParentLinkLeaks(fake.source)
-    fake.now = [rec(100, process.pid, 'sh')]
-    leaks.started(100)
-    await settle()
-    leaks.stopped()
     // A recycled pid: 100 is the child's, and an old process names it as its parent.
-    fake.now = [rec(150, 100, 'old', new Date(Date.now() - 60_000).toISOString())]
-    assert.deepEqual(await leaks.find(200, fakeClock()), [])
+    const {found} = await run([rec(100, process.pid, 'sh')], [rec(150, 100, 'old', new Date(Date.now() - 60_000).toISOString())])
+    assert.deepEqual(found, [])
   })
 
   it('an empty look is looked at twice before the grace ends early', async () => {
-    const fake = fakeSource()
-    const leaks = new ParentLinkLeaks(fake.source)
-    fake.now = [rec(100, process.pid, 'sh')]
-    leaks.started(100)
-    await settle()
-    leaks.stopped()
-    fake.now = []
-    const before = fake.lists
-    assert.deepEqual(await leaks.find(10_000, fakeClock()), [])
-    assert.equal(fake.lists - before, 3, 'one look, then two in a row that find nothing')
+    const {found, looks} = await run([rec(100, process.pid, 'sh')], [], 10_000)
+    assert.deepEqual(found, [])
+    assert.equal(looks, 3, 'one look, then two in a row that find nothing')
   })
 })
