@@ -125,7 +125,7 @@ export class ParentLinkLeaks implements LeakFinder, RunTracker {
   /** A listing with the descendants seen earlier that are gone from it: their links still join the tree. */
   private withSeen(listing: ProcessInfo[]): ProcessInfo[] {
     const live = new Set(listing.map((r) => r.pid))
-    return [...listing, ...[...this.seen.values()].filter((r) => !live.has(r.pid)).map((r) => r as ProcessInfo)]
+    return [...listing, ...[...this.seen.values()].filter((r) => !live.has(r.pid))]
   }
 
   /** Below the child by parent links now, or seen below it during the run and still the same process. */
