@@ -112,16 +112,17 @@ describe('proc top', function () {
 
   it('k signals the process selected when k was pressed, though the rows re-sort before Enter', async () => {
     const mark = `topresort${process.pid}`
-    // Two idle processes; one starts spinning on USR1 (and so moves to the top of a %CPU sort).
-    const script = "process.on('SIGUSR1', () => { for (;;) {} }); setInterval(() => {}, 1000)"
-    const [first, second] = [startProcess(process.execPath, ['-e', script, mark]), startProcess(process.execPath, ['-e', script, mark])].sort((x, y) => x.pid! - y.pid!)
-    await sleep(300)
+    // One spins (on top of a %CPU sort, so selected); the other idles until USR1 makes it spin.
+    const first = startProcess(process.execPath, ['-e', 'for (;;) {}', mark])
+    const second = startProcess(process.execPath, ['-e', "process.on('SIGUSR1', () => { for (;;) {} }); setInterval(() => {}, 1000)", mark])
+    // Past their start-up, whose CPU would count in the first interval.
+    await sleep(1000)
     const r = await inPty(
       ['top', '-d', '0.5', '--match', mark],
       [
-        // Both idle: the first by pid is on top, selected. k, then the other spins.
         [0, 'k', null, null, `${second.pid} `, null],
-        [0, null, null, null, `signal ${first.pid} `, `kill -s USR1 ${second.pid}`],
+        // The prompt names the spinner: now it stops (0% CPU) and the other spins, so the rows swap.
+        [0, null, null, null, `signal ${first.pid} `, `kill -s STOP ${first.pid}; kill -s USR1 ${second.pid}`],
         [1500, '\r', null, null, null, null],
         [0, 'q', null, null, `${first.pid}: 1 signalled`, null],
       ],
@@ -129,8 +130,11 @@ describe('proc top', function () {
     )
     const between = frames(r.output.slice(r.marks[1], r.marks[2]))
     const order = (frame: string[]) => frame.filter((l) => /^\s*\d+ /.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]))
-    assert.ok(between.some((f) => order(f)[0] === second.pid), 'the spinner moved to the top while the prompt was open')
-    for (let i = 0; i < 200 && isAlive(first.pid!); i++) await sleep(10)
+    assert.ok(between.some((f) => order(f)[0] === second.pid), 'the other one moved to the top while the prompt was open')
+    assert.ok(frames(r.output).flat().some((l) => l.includes(`${first.pid}: 1 signalled`)), 'the status line reports the one picked')
+    // TERM waits in a stopped process until it runs again.
+    process.kill(first.pid!, 'SIGCONT')
+    for (let i = 0; i < 300 && isAlive(first.pid!); i++) await sleep(10)
     assert.ok(!isAlive(first.pid!), 'the process picked ended')
     assert.ok(isAlive(second.pid!), 'the one that moved under the cursor did not')
     second.kill('SIGKILL')
